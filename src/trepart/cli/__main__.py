@@ -1,0 +1,3 @@
+from trepart.cli import main
+
+main()

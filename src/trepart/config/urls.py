@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from trepart.api.urls import api
+from trepart.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("sprak/", set_language, name="set_language"),
+    path("", include("trepart.registry.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
