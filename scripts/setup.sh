@@ -56,4 +56,7 @@ done
 cp node_modules/@fontsource/inter/LICENSE "$vendor/inter/LICENSE"
 
 log "Compiling translations"
-(cd src/trepart && ../../.venv/bin/django-admin compilemessages --ignore 'static' -v 0)
+for po in src/trepart/locale/*/LC_MESSAGES/*.po; do
+  [ -e "$po" ] || continue
+  msgfmt --check --output-file="${po%.po}.mo" "$po"
+done

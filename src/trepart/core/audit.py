@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
 
 from trepart.core.models import AuditEvent
@@ -16,7 +16,7 @@ def record(
     obj: models.Model,
     **data: Any,
 ) -> AuditEvent:
-    user = actor if isinstance(actor, AbstractBaseUser) and actor.pk else None
+    user = actor if isinstance(actor, User) and actor.pk else None
     return AuditEvent.objects.create(
         actor=user,
         action=action,

@@ -1,0 +1,1 @@
+"""Pure analysis core: no Django."""
