@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.helpers import run_trepart
 from trepart.config import env
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
@@ -60,27 +58,17 @@ def test_every_setting_is_documented() -> None:
     assert missing == []
 
 
-def _trepart(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TREPART_", "DATABASE_"))}
-    environ.update(extra_env)
-    return subprocess.run(
-        [sys.executable, "-m", "trepart.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=120,
-    )
-
-
 def test_the_command_stops_with_a_clear_error_on_a_bad_setting(tmp_path: Path) -> None:
-    result = _trepart("manage", "check", TREPART_DATA_DIR=str(tmp_path), TREPART_DEBUG="yes please")
+    result = run_trepart(
+        "manage", "check", TREPART_DATA_DIR=str(tmp_path), TREPART_DEBUG="yes please"
+    )
     assert result.returncode == 2
     assert "Unexpected value TREPART_DEBUG='yes please', use 'true' or 'false'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_the_deployment_check_passes_in_production_mode(tmp_path: Path) -> None:
-    result = _trepart(
+    result = run_trepart(
         "manage",
         "check",
         "--deploy",
@@ -95,7 +83,7 @@ def test_the_deployment_check_passes_in_production_mode(tmp_path: Path) -> None:
 
 def test_a_secret_key_is_generated_once_and_kept_private(tmp_path: Path) -> None:
     for _ in range(2):
-        assert _trepart("manage", "check", TREPART_DATA_DIR=str(tmp_path)).returncode == 0
+        assert run_trepart("manage", "check", TREPART_DATA_DIR=str(tmp_path)).returncode == 0
     key_file = tmp_path / "secret_key"
     assert len(key_file.read_text()) >= 50
     assert key_file.stat().st_mode & 0o077 == 0

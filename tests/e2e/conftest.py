@@ -8,13 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from trepart.registry.demo import load_demo
-
-# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make for
-# fixtures are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -23,9 +20,16 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
+def _is_e2e(item: pytest.Item) -> bool:
+    return item.nodeid.startswith("tests/e2e/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The browser tests run last: they are the slowest, and their live server keeps the
+    # plain-HTTP settings below until the end of the session.
+    items.sort(key=_is_e2e)
     for item in items:
-        if "e2e" in item.nodeid.split("::")[0]:
+        if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
 
 
@@ -52,11 +56,34 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def plain_http_live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The live server on plain HTTP (loopback), as `TREPART_HTTPS=false` serves the demo.
+
+    The middleware reads these settings when the server starts, so they are set for the rest
+    of the session, which holds only browser tests (see pytest_collection_modifyitems).
+    """
+    plain_http = override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        LANGUAGE_COOKIE_SECURE=False,
+    )
+    plain_http.enable()
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # for fixtures are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield request.getfixturevalue("live_server")
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    plain_http.disable()
+
+
 @pytest.fixture
-def demo_site(live_server: Any, transactional_db: None) -> str:
+def demo_site(plain_http_live_server: Any, transactional_db: None) -> str:
     """The live server's address, with the demo data loaded."""
     load_demo()
-    return str(live_server.url)
+    return str(plain_http_live_server.url)
 
 
 def new_page(browser: Browser, base_url: str, language: str, viewport: dict[str, int]) -> Page:

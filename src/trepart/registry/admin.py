@@ -12,12 +12,13 @@ from django.http import HttpRequest
 from trepart.registry import actions
 from trepart.registry.models import Cohort, Participation, Programme
 
-
 M = TypeVar("M", bound=Model)
 
 
 class AuditedAdmin(admin.ModelAdmin[M]):
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
         actions.do_save(request.user, obj)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:

@@ -63,11 +63,13 @@ PROGRAMMES: tuple[DemoProgramme, ...] = (
         slug="modellkommuneforsoket",
         name="Modellkommuneforsøket",
         start=dt.date(1999, 1, 1),
-        end=None,
+        # The sources give only the start year; the demo ends the pilot after three years.
+        end=dt.date(2001, 12, 31),
         size=10,
         description=(
             "Forsøk med utviklingsprosjekter i ti modellkommuner, forløperen til "
-            "Kvalitetskommuneprogrammet."
+            "Kvalitetskommuneprogrammet. Kildene oppgir bare startåret; sluttåret 2001 er "
+            "demodata."
         ),
         cohorts=(
             DemoCohort(

@@ -71,7 +71,7 @@ class Cohort(models.Model):
     name = models.CharField(_("name"), max_length=200)
     start_date = models.DateField(_("start"))
     start_precision = models.CharField(
-        _("the start date is known to the"),
+        _("start date precision"),
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,

@@ -1,0 +1,79 @@
+"""Response shapes of the REST API (OpenAPI schemas are generated from these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+
+
+class CohortOut(Schema):
+    id: int
+    programme: str
+    name: str
+    start_date: dt.date
+    start_precision: Literal["day", "month", "year"]
+    focus: str
+    planned_size: int | None
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    name: str
+    start_date: dt.date
+    end_date: dt.date | None
+    agreement_date: dt.date | None
+    parties: list[str]
+    description: str
+    planned_size: int | None
+    cohorts: list[CohortOut]
+
+
+class ParticipationOut(Schema):
+    id: int
+    programme: str
+    cohort_id: int
+    cohort: str
+    municipality_code: str
+    municipality_name: str
+    joined: dt.date
+    left: dt.date | None
+    is_demo: bool
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+class CodeChangeOut(Schema):
+    old_code: str
+    old_name: str
+    new_code: str
+    new_name: str
+    date: dt.date
+
+
+class HistoryOut(Schema):
+    code: str
+    periods: list[MunicipalityOut]
+    predecessors: list[CodeChangeOut]
+    successors: list[CodeChangeOut]
+
+
+class TranslationOut(Schema):
+    code: str
+    from_date: dt.date
+    to_date: dt.date
+    kind: Literal["unchanged", "renumbered", "merged", "split"]
+    codes: list[str]
+    names: list[str]
+    needs_weights: bool
+    changes: list[CodeChangeOut]
+
+
+class ErrorOut(Schema):
+    detail: str
