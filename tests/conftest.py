@@ -24,5 +24,17 @@ class HttpsClient(Client):
 
 
 @pytest.fixture
-def client() -> Client:
+def client(settings: Any) -> Client:
+    """A visitor who chose English, so tests can read the source strings.
+
+    Bokmål as the default and the nb/nn catalogues are tested in tests/core and tests/e2e.
+    """
+    client = HttpsClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def bokmal_client() -> Client:
+    """A first-time visitor with no language chosen: the interface is in bokmål."""
     return HttpsClient()

@@ -24,10 +24,10 @@ def test_lunner_today_shows_its_participation_registered_under_0533(
             "Kvalitetskommuneprogrammet",
             "Innsatskommuner sykefravær",
             "0533 Lunner",
-            "01.01.2007",
+            "01/01/2007",
             "not left–",
         ],
-        ["Kvalitetskommuneprogrammet", "Pulje I", "0533 Lunner", "28.03.2007", "not left–"],
+        ["Kvalitetskommuneprogrammet", "Pulje I", "0533 Lunner", "28/03/2007", "not left–"],
     ]
     assert '<a class="ds-link" href="/kommuner/0533/">0533 Lunner</a>' in html
 

@@ -131,6 +131,7 @@ LANGUAGES = [
 LANGUAGE_COOKIE_NAME = "trepart_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["trepart.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
