@@ -78,8 +78,8 @@ def serve(
         return
     call_command("collectstatic", interactive=False, verbosity=0)
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    scheme = "https" if settings.HTTPS else "http"
-    typer.echo(f"Trepart {__version__} on http://{bind} (public address scheme: {scheme})")
+    note = "" if settings.HTTPS else " (plain HTTP: TREPART_HTTPS=false)"
+    typer.echo(f"Trepart {__version__} on http://{bind}{note}")
     argv = [
         sys.executable,
         "-m",

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from trepart.core.models import AuditEvent
+
+admin.site.site_header = _("Trepart administration")
+admin.site.site_title = _("Trepart administration")
+admin.site.index_title = _("Programme staff")
 
 
 @admin.register(AuditEvent)
