@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ import vl_convert
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-__all__ = ["PALETTE", "Chart", "StackedValue", "render_svg", "stacked_bars"]
+__all__ = ["PALETTE", "Chart", "LinePoint", "StackedValue", "lines", "render_svg", "stacked_bars"]
 
 # Mostly Designsystemet's base colours: each has a contrast of at least 3:1 against white, so
 # every bar segment is visible (WCAG 1.4.11); neighbours differ in hue as well as lightness.
@@ -85,8 +85,8 @@ def stacked_bars(
     ``label_id`` is the id of the element naming the chart (the figure's caption). Titles
     arrive translated: this module knows no language.
     """
-    variants = [
-        _stacked_bar_spec(
+    return _in_two_sizes(
+        lambda size: _stacked_bar_spec(
             values,
             x_order=x_order,
             series_order=series_order,
@@ -94,9 +94,16 @@ def stacked_bars(
             y_title=y_title,
             series_title=series_title,
             size=size,
-        )
-        for size in (_WIDE, _NARROW)
-    ]
+        ),
+        label_id=label_id,
+    )
+
+
+def _in_two_sizes(
+    spec_for: Callable[[tuple[int, int, int]], dict[str, Any]], *, label_id: str
+) -> Chart:
+    """Render a chart wide (desktop) and narrow (phone); the stylesheet shows one."""
+    variants = [spec_for(size) for size in (_WIDE, _NARROW)]
     wide, narrow = (
         render_svg(spec, label_id=label_id, id_prefix=f"{label_id}-{name}")
         for spec, name in zip(variants, ("wide", "narrow"), strict=True)
@@ -105,6 +112,68 @@ def stacked_bars(
         f'<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>'
     )
     return Chart(spec=variants[0], html=html)
+
+
+@dataclass(frozen=True)
+class LinePoint:
+    """One point of a line chart: ``value`` of ``series`` at ``x`` (None: no value)."""
+
+    x: str
+    series: str
+    value: float | None
+
+
+def lines(
+    points: Sequence[LinePoint],
+    *,
+    x_order: Sequence[str],
+    series_order: Sequence[str],
+    x_title: str,
+    y_title: str,
+    series_title: str,
+    label_id: str,
+) -> Chart:
+    """Lines over ``x`` (e.g. a municipality's series beside the national average)."""
+
+    def spec_for(size: tuple[int, int, int]) -> dict[str, Any]:
+        width, height, font_size = size
+        data = alt.Data(  # type: ignore[no-untyped-call]
+            values=[
+                {"x": p.x, "series": p.series, "value": p.value}
+                for p in points
+                if p.value is not None
+            ]
+        )
+        band = width / max(len(x_order), 1)
+        chart = (
+            alt.Chart(data)
+            .mark_line(point=True, strokeWidth=2.5)
+            .encode(
+                x=alt.X(
+                    "x:O",
+                    title=x_title,
+                    sort=list(x_order),
+                    axis=alt.Axis(labelAngle=0 if band >= 44 else -90, labelOverlap="greedy"),
+                ),
+                y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+                color=alt.Color(
+                    "series:N",
+                    title=series_title,
+                    scale=alt.Scale(
+                        domain=list(series_order), range=list(_colours(len(series_order)))
+                    ),
+                    legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=width),
+                ),
+                strokeDash=alt.StrokeDash(
+                    "series:N",
+                    scale=alt.Scale(domain=list(series_order), range=[[1, 0], [6, 3], [2, 2]]),
+                    legend=None,
+                ),
+            )
+        )
+        return _configured(chart, width=width, height=height, font_size=font_size)
+
+    return _in_two_sizes(spec_for, label_id=label_id)
 
 
 def _stacked_bar_spec(
@@ -158,8 +227,14 @@ def _stacked_bar_spec(
         .mark_text(dy=-7, fontWeight=600, color=TEXT_COLOUR, fontSize=font_size)
         .encode(x=x, y=alt.Y("sum(value):Q"), text=alt.Text("sum(value):Q"))
     )
-    chart = (
-        alt.layer(*((bars, totals) if band >= 28 else (bars,)), data=data)
+    chart = alt.layer(*((bars, totals) if band >= 28 else (bars,)), data=data)
+    return _configured(chart, width=width, height=height, font_size=font_size)
+
+
+def _configured(chart: Any, *, width: int, height: int, font_size: int) -> dict[str, Any]:
+    """The house style of every chart: sizes, font, colours of text, axes and legend."""
+    configured = (
+        chart
         # Vega measures text in its own fallback font; the page draws it in Inter, which is a
         # little wider, so leave room on the right for the longest legend label.
         .properties(
@@ -184,7 +259,7 @@ def _stacked_bar_spec(
             symbolType="square",
         )
     )
-    spec: dict[str, Any] = chart.to_dict()
+    spec: dict[str, Any] = configured.to_dict()
     return spec
 
 

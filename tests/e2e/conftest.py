@@ -11,6 +11,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from trepart.indicators.demo import load_demo_panel
 from trepart.registry.demo import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -81,8 +82,9 @@ def plain_http_live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 @pytest.fixture
 def demo_site(plain_http_live_server: Any, transactional_db: None) -> str:
-    """The live server's address, with the demo data loaded."""
+    """The live server's address, with the demo data and the synthetic panel loaded."""
     load_demo()
+    load_demo_panel()
     return str(plain_http_live_server.url)
 
 

@@ -22,6 +22,10 @@ PAGES = {
     "municipality-songdalen": "/kommuner/1017/",
     "municipality-alesund": "/kommuner/1507/",
     "api": "/api/",
+    "indicators-lunner": "/kommuner/3234/indikatorer/",
+    "indicators-kristiansand-turnover": "/kommuner/4204/indikatorer/?indikator=turnover_pct",
+    "seed-study": "/besparelser/samarbeid-lonner-seg/",
+    "seed-study-literal": "/besparelser/samarbeid-lonner-seg/?lesing=as_printed",
     "not-found": "/kommuner/0000/",
 }
 

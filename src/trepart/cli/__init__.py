@@ -20,12 +20,22 @@ app = typer.Typer(
 
 
 def _mount_subcommands() -> None:
-    from trepart.cli import municipalities
+    from trepart.cli import indicators, municipalities, savings
 
     app.add_typer(
         municipalities.app,
         name="municipalities",
         help="Municipalities and their code changes 2002–2024 (SSB Klass 131).",
+    )
+    app.add_typer(
+        indicators.app,
+        name="indicators",
+        help="Indicator values: import, export, template and the list of indicators.",
+    )
+    app.add_typer(
+        savings.app,
+        name="savings",
+        help="Savings: cost parameters and the seed study's table.",
     )
 
 
@@ -76,7 +86,7 @@ def serve(
     if dev:
         call_command("runserver", f"{host}:{port}")
         return
-    call_command("collectstatic", interactive=False, verbosity=0)
+    _collect_static_if_changed()
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     note = "" if settings.HTTPS else " (plain HTTP: TREPART_HTTPS=false)"
     typer.echo(f"Trepart {__version__} on http://{bind}{note}")
@@ -97,16 +107,51 @@ def serve(
     os.execv(sys.executable, argv)
 
 
+def _collect_static_if_changed() -> None:
+    """Collect (hash and compress) static files, unless they are unchanged since last time.
+
+    Compression takes a while, so a restart with the same files skips it.
+    """
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            stat = Path(storage.path(path)).stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    marker = Path(settings.STATIC_ROOT) / ".trepart-sources"
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists() and marker.exists() and marker.read_text() == digest.hexdigest():
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    marker.write_text(digest.hexdigest())
+
+
 @app.command()
 def demo() -> None:
-    """Load the demo data (programmes, cohorts, demo members and demo logins); safe to rerun."""
+    """Load the demo data (programmes, cohorts, demo members, a synthetic indicator panel and
+    demo logins); safe to rerun."""
     setup_django()
     from django.core.management import call_command
 
+    from trepart.indicators import demo as indicators_demo
     from trepart.registry import demo as registry_demo
 
     call_command("migrate", interactive=False, verbosity=0)
     summary = registry_demo.load_demo()
+    try:
+        panel = indicators_demo.load_demo_panel()
+    except indicators_demo.DemoRefused as error:
+        typer.echo(
+            f"Demo registry loaded, but not the synthetic indicator panel: {error}", err=True
+        )
+    else:
+        typer.echo(panel.describe())
     typer.echo(summary.describe())
 
 

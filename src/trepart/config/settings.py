@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ninja",
     "trepart.core",
     "trepart.registry",
+    "trepart.indicators",
+    "trepart.savings",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +151,37 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Source maps are large and rarely fetched: not worth compressing at every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "tbz",
+    "xz",
+    "br",
+    "swf",
+    "flv",
+    "woff",
+    "woff2",
+    "3gp",
+    "3gpp",
+    "asf",
+    "avi",
+    "m4v",
+    "mov",
+    "mp4",
+    "mpeg",
+    "mpg",
+    "webm",
+    "wmv",
+    "map",
+)
 
 LOGIN_URL = "admin:login"
 

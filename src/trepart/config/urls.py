@@ -12,6 +12,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("sprak/", set_language, name="set_language"),
     path("", include("trepart.registry.urls")),
+    path("", include("trepart.savings.urls")),
+    path("", include("trepart.indicators.urls")),
     path("api/", api_views.overview, name="api_overview"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+
+from trepart import charts
+from trepart.analysis import municipalities
+from trepart.core.i18n import ui_language
+from trepart.indicators import selectors
+
+
+@dataclass(frozen=True)
+class IndicatorSection:
+    series: selectors.IndicatorSeries
+    name: str
+    help: str
+    chart: charts.Chart
+    chart_id: str
+
+
+def _structure_date(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("struktur")
+    if not raw:
+        return municipalities.load().latest
+    try:
+        return municipalities.parse_date(raw)
+    except municipalities.MunicipalityError as error:
+        raise Http404(str(error)) from None
+
+
+def _chart(
+    series: selectors.IndicatorSeries, name: str, municipality: str, chart_id: str
+) -> charts.Chart:
+    national = gettext("National average")
+    labels = [str(p.year) if p.quarter is None else f"{p.year} K{p.quarter}" for p in series.points]
+    points = [
+        charts.LinePoint(label, municipality, p.value)
+        for label, p in zip(labels, series.points, strict=True)
+    ] + [
+        charts.LinePoint(label, national, p.national)
+        for label, p in zip(labels, series.points, strict=True)
+    ]
+    return charts.lines(
+        points,
+        x_order=labels,
+        series_order=[municipality, national],
+        x_title=gettext("Year"),
+        y_title=name,
+        series_title="",
+        label_id=chart_id,
+    )
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    series: selectors.IndicatorSeries
+    name: str
+    latest: selectors.SeriesPoint
+
+
+@require_GET
+def municipality_indicators(request: HttpRequest, code: str) -> HttpResponse:
+    """All indicators' latest values, and one indicator's series as a chart and a table."""
+    page = selectors.municipality_indicators(code, structure_date=_structure_date(request))
+    language = ui_language()
+    overview = [
+        OverviewRow(series, series.indicator.name(language), series.points[-1])
+        for series in page.series
+        if series.points
+    ]
+    chosen_id = request.GET.get("indikator", "sick_leave_pct")
+    chosen = next((s for s in page.series if s.indicator.id == chosen_id), None)
+    if chosen is None and page.series:
+        chosen = page.series[0]
+    section = None
+    if chosen is not None:
+        name = chosen.indicator.name(language)
+        chart_id = f"chart-{chosen.indicator.id}"
+        section = IndicatorSection(
+            series=chosen,
+            name=name,
+            help=chosen.indicator.help(language),
+            chart=_chart(chosen, name, page.name, chart_id),
+            chart_id=chart_id,
+        )
+    return render(
+        request,
+        "indicators/municipality.html",
+        {"page": page, "overview": overview, "section": section},
+    )
