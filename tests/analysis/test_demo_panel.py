@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -21,10 +22,12 @@ from trepart.analysis.demo_panel import (
     DemoPanel,
     DemoPanelError,
     Participant,
+    Structure,
     TrueEffect,
     generate,
     onset_year,
 )
+from trepart.analysis.indicators import CATALOGUE
 from trepart.analysis.municipalities import FIRST_DATE, MunicipalityError, load
 
 klass = load()
@@ -104,6 +107,7 @@ RANGES = [
     ("sick_leave_doctor_pct", 3.0, 16.0),
     ("contracted_workdays", 9_000, 12_000_000),
     ("lost_workdays", 500, 1_200_000),
+    ("employees_aged_62_66", 2, 8_000),
     ("afp_uptake_pct", 2.0, 65.0),
     ("turnover_pct", 2.0, 30.0),
     ("headcount", 45, 60_000),
@@ -128,6 +132,31 @@ def test_values_are_in_plausible_ranges(
 
 def test_the_ranges_table_covers_every_indicator() -> None:
     assert [row[0] for row in RANGES] == list(INDICATOR_IDS)
+
+
+def test_every_indicator_is_in_the_catalogue_in_its_order() -> None:
+    assert [i for i in CATALOGUE if i in INDICATOR_IDS] == list(INDICATOR_IDS)
+
+
+def test_employees_aged_62_66_are_5_to_14_percent_of_the_headcount(values: Values) -> None:
+    for code, year in {(code, year) for code, year, _ in values}:
+        share = values[code, year, "employees_aged_62_66"] / values[code, year, "headcount"]
+        assert 0.05 <= share <= 0.14, (code, year, share)
+
+
+def test_the_share_aged_62_66_drifts_up_from_about_8_to_about_10_percent(
+    values: Values,
+) -> None:
+    def national(year: int) -> float:
+        codes = {code for code, y, _ in values if y == year}
+        aged = sum(values[code, year, "employees_aged_62_66"] for code in codes)
+        return aged / sum(values[code, year, "headcount"] for code in codes)
+
+    shares = [national(year) for year in YEARS]
+    assert 0.07 <= shares[0] <= 0.09
+    assert 0.09 <= shares[-1] <= 0.11
+    assert shares[-1] > shares[0] + 0.01
+    assert all(later > earlier - 0.002 for earlier, later in pairwise(shares))
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -166,6 +195,8 @@ def test_each_row_is_internally_consistent(values: Values) -> None:
             v["sick_leave_pct"], abs=1e-9
         ), where
         assert v["headcount"] >= v["fte_years"], where
+        assert 0 <= v["employees_aged_62_66"] <= v["headcount"], where
+        assert v["employees_aged_62_66"] == int(v["employees_aged_62_66"]), where
         implied = v["fte_years"] / (v["avg_fte_pct"] / 100)
         assert abs(v["headcount"] - implied) <= parts + v["headcount"] * 0.0001, where
         opex = v["operating_expenses_nok"]
@@ -174,19 +205,41 @@ def test_each_row_is_internally_consistent(values: Values) -> None:
         assert 0.6e6 <= opex / v["fte_years"] <= 2.5e6, where  # 1.3 M in 2015 kroner
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        "fte_years",
-        "headcount",
-        "contracted_workdays",
-        "lost_workdays",
-        "operating_expenses_nok",
-        "consultant_spending_nok",
-        "tendering_costs_nok",
-        "conflict_cases",
-    ],
-)
+SUMMED = [
+    "fte_years",
+    "headcount",
+    "employees_aged_62_66",
+    "contracted_workdays",
+    "lost_workdays",
+    "operating_expenses_nok",
+    "consultant_spending_nok",
+    "tendering_costs_nok",
+    "conflict_cases",
+]
+# Rate, weight. Doctor-certified sick leave is total − self-certified instead (tested above).
+WEIGHTED = [
+    ("sick_leave_pct", "contracted_workdays"),
+    ("sick_leave_self_pct", "contracted_workdays"),
+    ("turnover_pct", "headcount"),
+    ("afp_uptake_pct", "employees_aged_62_66"),
+    ("fulltime_share", "headcount"),
+    ("avg_fte_pct", "headcount"),
+]
+
+
+def test_the_aggregation_tests_follow_the_catalogues_rules() -> None:
+    sums = {i for i in INDICATOR_IDS if CATALOGUE[i].aggregation == "sum"}
+    weighted = {
+        (i, CATALOGUE[i].weight)
+        for i in INDICATOR_IDS
+        if CATALOGUE[i].aggregation == "weighted_mean" and i != "sick_leave_doctor_pct"
+    }
+    assert set(SUMMED) == sums
+    assert set(WEIGHTED) == weighted
+    assert ("afp_uptake_pct", "employees_aged_62_66") in weighted
+
+
+@pytest.mark.parametrize("key", SUMMED)
 def test_kristiansand_2020_is_the_sum_of_its_three_latent_units(
     values: Values, latent: Values, key: str
 ) -> None:
@@ -195,17 +248,7 @@ def test_kristiansand_2020_is_the_sum_of_its_three_latent_units(
     assert values["4204", 2020, key] == pytest.approx(sum(latent[u, 2020, key] for u in units))
 
 
-@pytest.mark.parametrize(
-    ("rate", "weight"),
-    [
-        ("sick_leave_pct", "contracted_workdays"),
-        ("sick_leave_self_pct", "contracted_workdays"),
-        ("turnover_pct", "headcount"),
-        ("afp_uptake_pct", "headcount"),
-        ("fulltime_share", "headcount"),
-        ("avg_fte_pct", "headcount"),
-    ],
-)
+@pytest.mark.parametrize(("rate", "weight"), WEIGHTED)
 def test_kristiansand_2020_rates_are_weighted_means_of_its_units(
     values: Values, latent: Values, rate: str, weight: str
 ) -> None:
@@ -221,7 +264,13 @@ def test_alesund_and_haram_2024_each_get_half_of_the_units_they_share(
 ) -> None:
     units = units_behind("1508", 2024)
     assert units == units_behind("1580", 2024) == ("1504", "1523", "1529", "1534", "1546")
-    for key in ("fte_years", "headcount", "conflict_cases", "operating_expenses_nok"):
+    for key in (
+        "fte_years",
+        "headcount",
+        "employees_aged_62_66",
+        "conflict_cases",
+        "operating_expenses_nok",
+    ):
         total = sum(latent[u, 2024, key] for u in units)
         assert values["1508", 2024, key] + values["1580", 2024, key] == pytest.approx(total)
         assert abs(values["1508", 2024, key] - values["1580", 2024, key]) <= len(units)
@@ -281,6 +330,7 @@ def test_a_code_joined_after_a_merger_treats_every_unit_behind_it() -> None:
         ("turnover_pct", -0.5),
         ("afp_uptake_pct", 0.0),
         ("fte_years", 0.0),
+        ("employees_aged_62_66", 0.0),
     ],
 )
 def test_a_participants_unit_differs_from_its_counterfactual_by_exactly_the_effect(
@@ -332,6 +382,34 @@ def test_kristiansand_2020_carries_songdalens_workday_share_of_the_effect(
     share = workdays["1017"] / sum(workdays.values())
     assert panel.true_effect_on("4204", 2020) == pytest.approx(-0.4 * share)
     assert 0 < share < 0.25
+
+
+AFP_EFFECT = TrueEffect("afp_uptake_pct", -2.0, "percentage points", ONSET)
+
+
+def test_an_afp_effect_is_exact_in_a_unit_and_weighted_by_employees_aged_62_66() -> None:
+    def run(structure: Structure, effects: tuple[TrueEffect, ...]) -> DemoPanel:
+        return generate(
+            PARTICIPANTS, first_year=2020, last_year=2020, effects=effects, structure=structure
+        )
+
+    latent_with = run("latent", (AFP_EFFECT,)).values()
+    latent_without = run("latent", ()).values()
+    for unit in ("1001", "1017", "1018"):
+        difference = latent_with[unit, 2020, "afp_uptake_pct"]
+        difference -= latent_without[unit, 2020, "afp_uptake_pct"]
+        assert difference == pytest.approx(-2.0 if unit == "1017" else 0.0, abs=1e-9), unit
+        assert (
+            latent_with[unit, 2020, "employees_aged_62_66"]
+            == (latent_without[unit, 2020, "employees_aged_62_66"])
+        )
+    aged = {u: latent_with[u, 2020, "employees_aged_62_66"] for u in ("1001", "1017", "1018")}
+    expected = -2.0 * aged["1017"] / sum(aged.values())
+    yearly = run("yearly", (AFP_EFFECT,))
+    assert yearly.true_effect_on("4204", 2020, "afp_uptake_pct") == pytest.approx(expected)
+    reported = yearly.values()["4204", 2020, "afp_uptake_pct"]
+    reported -= run("yearly", ()).values()["4204", 2020, "afp_uptake_pct"]
+    assert reported == pytest.approx(expected, abs=0.01 + 1e-9)
 
 
 def test_true_effect_on_rejects_a_code_not_valid_that_year(panel: DemoPanel) -> None:

@@ -27,6 +27,9 @@ def test_the_openapi_document_lists_every_read_endpoint(client: Client) -> None:
         "/api/municipalities",
         "/api/municipalities/{code}",
         "/api/municipalities/{code}/translate",
+        "/api/indicators",
+        "/api/municipalities/{code}/indicators",
+        "/api/savings/seed-study",
     }
 
 
@@ -125,3 +128,42 @@ def test_translating_an_invalid_code_is_a_clear_422(client: Client) -> None:
     )
     assert response.status_code == 422
     assert "0533" in response.json()["detail"]
+
+
+def test_the_indicator_catalogue(client: Client) -> None:
+    indicators = {i["id"]: i for i in client.get("/api/indicators").json()}
+    assert indicators["sick_leave_pct"]["unit"] == "percent"
+    assert indicators["sick_leave_pct"]["weight"] == "contracted_workdays"
+    assert indicators["sick_leave_pct"]["name_nb"] == "Sykefravær"
+
+
+def test_a_municipalitys_indicators_in_a_chosen_structure(client: Client) -> None:
+    from trepart.analysis.indicator_files import IndicatorRow, ParsedFile
+    from trepart.indicators.actions import do_import
+
+    rows = (
+        IndicatorRow("0533", "turnover_pct", 2019, None, 12.0, "t", row=2),
+        IndicatorRow("3234", "turnover_pct", 2024, None, 10.0, "t", row=3),
+    )
+    do_import(None, ParsedFile("t.csv", "csv", rows))
+    body = client.get("/api/municipalities/3234/indicators").json()
+    assert (body["name"], body["structure_date"], body["synthetic"]) == (
+        "Lunner",
+        "2024-01-01",
+        False,
+    )
+    [turnover] = body["series"]
+    assert [(p["year"], p["value"]) for p in turnover["points"]] == [(2019, 12.0), (2024, 10.0)]
+    assert client.get("/api/municipalities/0533/indicators").status_code == 404
+    old = client.get("/api/municipalities/0533/indicators", {"structure": "2019"}).json()
+    assert old["name"] == "Lunner"
+
+
+def test_the_seed_study_check(client: Client) -> None:
+    checks = client.get("/api/savings/seed-study").json()
+    assert [(c["municipality"], c["agrees"], c["within_rounding"]) for c in checks] == [
+        ("Lunner", True, True),
+        ("Songdalen", False, True),
+        ("Bamble", False, False),
+    ]
+    assert client.get("/api/savings/seed-study", {"reading": "x"}).status_code == 422

@@ -15,8 +15,9 @@ The model (``docs/demo-panel.md`` explains each choice):
 - A programme effect (:class:`TrueEffect`) is added at the unit level, exactly, from the
   first full calendar year after the participant joined (:func:`onset_year`), and persists.
 - Each year's rows use the codes valid on 1 January that year: a code's value aggregates the
-  latent units it translates back to (sums, or weighted means for rates), so a merged
-  municipality reports the weighted mix of its treated and untreated parts.
+  latent units it translates back to (sums, or weighted means for rates, with the weights of
+  the indicator catalogue), so a merged municipality reports the weighted mix of its treated
+  and untreated parts.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ INDICATOR_IDS: tuple[str, ...] = (
     "sick_leave_doctor_pct",
     "contracted_workdays",
     "lost_workdays",
+    "employees_aged_62_66",
     "afp_uptake_pct",
     "turnover_pct",
     "headcount",
@@ -143,6 +145,12 @@ _SICK_LEAVE: Mapping[int, float] = MappingProxyType(
 _SELF_SHARE_SHIFT: Mapping[int, float] = MappingProxyType(
     {2020: 0.010, 2021: 0.010, 2022: 0.025, 2023: 0.010, 2024: 0.005}
 )
+# Share of the headcount aged 62–66 on 1 January (the people who can take AFP): about 8 % in
+# 2002, drifting up to about 10 % in 2024 as the workforce aged. A unit's share is clipped to
+# _AGED_SHARE_RANGE, so even the smallest unit (43 persons) has at least 3 such employees.
+_AGED_SHARE_2002 = 0.080
+_AGED_SHARE_DRIFT = 0.0009  # per year
+_AGED_SHARE_RANGE = (0.065, 0.125)
 # Turnover, percent of employees leaving per year: up in the 2007–2008 boom, down in the
 # 2009 downturn and 2020 lockdown year, up in the 2022 tight labour market.
 _TURNOVER: Mapping[int, float] = MappingProxyType(
@@ -289,6 +297,7 @@ class _UnitYear:
     sick_total: float
     sick_self: float
     lost: int
+    aged_62_66: int
     afp: float
     turnover: float
     fulltime: float
@@ -306,6 +315,7 @@ class _Counterfactual:
     fte: float
     sick_total: float
     self_share: float
+    aged_share: float
     afp: float
     turnover: float
     fulltime: float
@@ -360,6 +370,11 @@ def _draw_unit(code: str, seed: int, participant: bool) -> dict[int, _Counterfac
     tendering_level = 0.002 * math.exp(gauss(0.0, 0.3))
     conflict_level = math.exp(gauss(0.0, 0.4))
 
+    # The share aged 62–66 comes from a second stream of the unit's own, so that adding it
+    # left every other value of the panel unchanged.
+    aged_rng = random.Random(f"trepart-demo-panel:{seed}:{code}:aged-62-66")
+    aged_level = aged_rng.gauss(0.0, 0.008)
+
     sick_noise = 0.0
     years: dict[int, _Counterfactual] = {}
     for year in _YEARS:
@@ -371,6 +386,13 @@ def _draw_unit(code: str, seed: int, participant: bool) -> dict[int, _Counterfac
         sick = _clip(_SICK_LEAVE[year] + sick_level + sick_noise, 4.0, 18.0)
         self_share = _clip(
             self_share_level + _SELF_SHARE_SHIFT.get(year, 0.0) + gauss(0.0, 0.008), 0.07, 0.25
+        )
+        aged_share = _clip(
+            _AGED_SHARE_2002
+            + _AGED_SHARE_DRIFT * (year - 2002)
+            + aged_level
+            + aged_rng.gauss(0.0, 0.003 * noise_scale),
+            *_AGED_SHARE_RANGE,
         )
         turnover = _clip(_TURNOVER[year] + turnover_level + gauss(0.0, 1.0 * noise_scale), 2, 30)
         afp_trend = 30.0 + 0.35 * (year - 2002) if year <= 2010 else 33.0 - (year - 2010)
@@ -395,6 +417,7 @@ def _draw_unit(code: str, seed: int, participant: bool) -> dict[int, _Counterfac
             fte=fte,
             sick_total=sick,
             self_share=self_share,
+            aged_share=aged_share,
             afp=afp,
             turnover=turnover,
             fulltime=fulltime,
@@ -412,7 +435,8 @@ def _realise(base: _Counterfactual, effects: Mapping[str, float]) -> _UnitYear:
 
     Adding after rounding makes the difference from a run without effects exactly the effect
     (a multiple of 0.01 stays one). Self-certified sick leave is computed from the
-    counterfactual total, so the sick-leave effect falls on doctor-certified leave.
+    counterfactual total, so the sick-leave effect falls on doctor-certified leave. No effect
+    touches the headcount or the employees aged 62–66 (a stock on 1 January).
     """
     fte_tenths = max(1, round(base.fte * 10))
     fte = fte_tenths / 10
@@ -421,12 +445,14 @@ def _realise(base: _Counterfactual, effects: Mapping[str, float]) -> _UnitYear:
     sick = max(sick_self, round(sick_cf + effects.get("sick_leave_pct", 0.0), 2))
     avg_fte = round(base.avg_fte, 2)
     opex = round(base.opex)
+    headcount = max(1, round(fte / (avg_fte / 100)))
     return _UnitYear(
         fte_tenths=fte_tenths,
-        headcount=max(1, round(fte / (avg_fte / 100))),
+        headcount=headcount,
         sick_total=sick,
         sick_self=sick_self,
         lost=round(fte_tenths * WORKDAYS_PER_FTE_YEAR // 10 * sick / 100),
+        aged_62_66=min(headcount, max(0, round(headcount * base.aged_share))),
         afp=_clip(round(round(base.afp, 2) + effects.get("afp_uptake_pct", 0.0), 2), 0.0, 100.0),
         turnover=_clip(
             round(round(base.turnover, 2) + effects.get("turnover_pct", 0.0), 2), 0.0, 100.0
@@ -456,6 +482,7 @@ class _Sums:
 
     fte_tenths: int = 0
     headcount: int = 0
+    aged_62_66: int = 0
     lost: int = 0
     opex: int = 0
     consultant: int = 0
@@ -463,7 +490,7 @@ class _Sums:
     conflicts: int = 0
     sick: float = 0.0  # × contracted workdays
     sick_self: float = 0.0  # × contracted workdays
-    afp: float = 0.0  # × headcount
+    afp: float = 0.0  # × employees aged 62–66
     turnover: float = 0.0  # × headcount
     fulltime: float = 0.0  # × headcount
     avg_fte: float = 0.0  # × headcount
@@ -472,9 +499,11 @@ class _Sums:
     def add(self, unit: _UnitYear, index: int, parts: int, effects: Mapping[str, float]) -> None:
         fte_tenths = _part(unit.fte_tenths, index, parts)
         headcount = _part(unit.headcount, index, parts)
+        aged = _part(unit.aged_62_66, index, parts)
         workdays = fte_tenths * WORKDAYS_PER_FTE_YEAR / 10
         self.fte_tenths += fte_tenths
         self.headcount += headcount
+        self.aged_62_66 += aged
         self.lost += _part(unit.lost, index, parts)
         self.opex += _part(unit.opex, index, parts)
         self.consultant += _part(unit.consultant, index, parts)
@@ -482,16 +511,20 @@ class _Sums:
         self.conflicts += _part(unit.conflicts, index, parts)
         self.sick += workdays * unit.sick_total
         self.sick_self += workdays * unit.sick_self
-        self.afp += headcount * unit.afp
+        self.afp += aged * unit.afp
         self.turnover += headcount * unit.turnover
         self.fulltime += headcount * unit.fulltime
         self.avg_fte += headcount * unit.avg_fte
         for indicator, effect in effects.items():
-            weight = workdays if indicator == "sick_leave_pct" else headcount
+            weight = {"sick_leave_pct": workdays, "afp_uptake_pct": aged}.get(indicator, headcount)
             self.effects[indicator] = self.effects.get(indicator, 0.0) + weight * effect
 
     def values(self) -> tuple[float, ...]:
-        """Return the code's values in :data:`INDICATOR_IDS` order."""
+        """Return the code's values in :data:`INDICATOR_IDS` order.
+
+        Every code has employees aged 62–66 to weight AFP uptake by: each unit has at least 3
+        (see ``_AGED_SHARE_RANGE``) and no unit is shared by more than 3 codes.
+        """
         workdays = self.fte_tenths * WORKDAYS_PER_FTE_YEAR // 10
         people = self.headcount
         sick = round(self.sick / workdays, 2)
@@ -502,7 +535,8 @@ class _Sums:
             round(sick - sick_self, 2),
             float(workdays),
             float(self.lost),
-            round(self.afp / people, 2),
+            float(self.aged_62_66),
+            round(self.afp / self.aged_62_66, 2),
             round(self.turnover / people, 2),
             float(people),
             self.fte_tenths / 10,
@@ -524,6 +558,8 @@ class _Sums:
             if indicator == "sick_leave_pct":
                 found["sick_leave_pct"] = found["sick_leave_doctor_pct"] = weighted / workdays
                 found["lost_workdays"] = weighted / 100
+            elif indicator == "afp_uptake_pct":
+                found[indicator] = weighted / self.aged_62_66
             else:
                 found[indicator] = weighted / self.headcount
         return found

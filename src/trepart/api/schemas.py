@@ -77,3 +77,57 @@ class TranslationOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class IndicatorOut(Schema):
+    id: str
+    unit: str
+    lower_is_better: bool | None
+    aggregation: str
+    weight: str | None
+    name_nb: str
+    name_nn: str
+    name_en: str
+    help_nb: str
+    help_nn: str
+    help_en: str
+    definition: str
+    source: str
+    decimals: int
+
+
+class SeriesPointOut(Schema):
+    year: int
+    quarter: int | None
+    value: float
+    national: float | None
+
+
+class IndicatorSeriesOut(Schema):
+    indicator: str
+    points: list[SeriesPointOut]
+
+
+class MunicipalityIndicatorsOut(Schema):
+    code: str
+    name: str
+    structure_date: dt.date
+    synthetic: bool
+    series: list[IndicatorSeriesOut]
+    problems: int
+
+
+class SeedCheckOut(Schema):
+    municipality: str
+    reading: str
+    counted: dict[str, str]
+    left_out: dict[str, str]
+    printed_total: str
+    recomputed_total: str
+    difference: str
+    agrees: bool
+    rounding_allowance: str
+    within_rounding: bool
+    printed_share_pct: str
+    implied_operating_expenses_mnok: str
+    implied_operating_expenses_from_recomputed_mnok: str

@@ -12,8 +12,9 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 
 from trepart import __version__
-from trepart.analysis import municipalities
+from trepart.analysis import municipalities, seed_study
 from trepart.api import schemas
+from trepart.indicators import selectors as indicator_selectors
 from trepart.registry import selectors
 from trepart.registry.models import Cohort, Participation, Programme
 
@@ -21,8 +22,9 @@ api = NinjaAPI(
     title="Trepart API",
     version=__version__,
     description=(
-        "Read access to Trepart's programme registry and to Norway's municipalities and their "
-        "code changes 2002–2024 (Statistisk sentralbyrå, Klass 131, NLOD). "
+        "Read access to Trepart's programme registry, to Norway's municipalities and their "
+        "code changes 2002–2024 (Statistisk sentralbyrå, Klass 131, NLOD), to indicator "
+        "values and to the seed study's savings table. "
         "Participations flagged `is_demo` are demonstration data, not real member lists."
     ),
     urls_namespace="api",
@@ -193,3 +195,54 @@ def translate_municipality(
         needs_weights=translation.needs_weights,
         changes=[schemas.CodeChangeOut(**c.__dict__) for c in translation.changes],
     )
+
+
+@api.get("/indicators", response=list[schemas.IndicatorOut], tags=["indicators"])
+def list_indicators(request: HttpRequest) -> list[dict[str, object]]:
+    """The indicator catalogue (built-in and custom): unit, direction, definition, source."""
+    return [indicator.to_json() for indicator in indicator_selectors.indicator_catalogue().values()]
+
+
+@api.get(
+    "/municipalities/{code}/indicators",
+    response={200: schemas.MunicipalityIndicatorsOut, 404: schemas.ErrorOut},
+    tags=["indicators"],
+)
+def municipality_indicators(
+    request: HttpRequest, code: str, structure: str | None = None
+) -> schemas.MunicipalityIndicatorsOut:
+    """Every stored indicator of a municipality, with the national average of each period.
+
+    Values are translated to the municipal structure of `structure` (YYYY-MM-DD or YYYY;
+    default the latest). `synthetic` is true when demo values are among them.
+    """
+    structure_date = _date(structure, "structure") or municipalities.load().latest
+    page = indicator_selectors.municipality_indicators(code, structure_date=structure_date)
+    return schemas.MunicipalityIndicatorsOut(
+        code=page.code,
+        name=page.name,
+        structure_date=page.structure_date,
+        synthetic=page.synthetic,
+        series=[
+            schemas.IndicatorSeriesOut(
+                indicator=s.indicator.id,
+                points=[schemas.SeriesPointOut(**p.__dict__) for p in s.points],
+            )
+            for s in page.series
+        ],
+        problems=len(page.problems),
+    )
+
+
+@api.get(
+    "/savings/seed-study",
+    response={200: list[schemas.SeedCheckOut], 422: schemas.ErrorOut},
+    tags=["savings"],
+)
+def seed_study_check(request: HttpRequest, reading: str = "decimal_comma") -> list[object]:
+    """The seed study's savings table (Lunner, Songdalen, Bamble): printed totals against the
+    sum of their items under a reading of the OCR'd slide (`as_printed` or `decimal_comma`).
+    Numbers are exact decimals in strings, million NOK."""
+    if reading not in seed_study.READINGS:
+        raise HttpError(422, f"unknown reading {reading!r}; use one of {list(seed_study.READINGS)}")
+    return [check.to_json() for check in seed_study.check(reading)]
