@@ -75,3 +75,76 @@ def seed(
         )
     console.print(table)
     console.print(f"Source: {seed_study.SOURCE}")
+
+
+@app.command()
+def compute(
+    code: Annotated[str, typer.Argument(help="Municipality number (in the chosen structure).")],
+    year: Annotated[int, typer.Option(help="The year whose savings are computed.")],
+    baseline: Annotated[
+        str,
+        typer.Option(
+            help="'national' (the national average that year, rates only) or 'earlier:YEAR' "
+            "(the municipality's own values in YEAR)."
+        ),
+    ] = "national",
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="Change a cost parameter: NAME=VALUE (repeatable)."),
+    ] = None,
+    structure: Annotated[
+        str | None, typer.Option(help="Municipal structure (YYYY or YYYY-MM-DD); default latest.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Table language: nb, nn or en.")] = "nb",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Savings of one municipality in one year against a baseline, from the stored values."""
+    from trepart.cli import setup_django
+
+    setup_django()
+    from trepart.analysis import municipalities
+    from trepart.savings.selectors import SavingsInputMissing, savings_inputs
+
+    try:
+        kind, _, since = baseline.partition(":")
+        if kind not in ("national", "earlier") or (kind == "earlier") != bool(since):
+            raise ValueError(f"--baseline {baseline!r}: use 'national' or 'earlier:YEAR'")
+        params = savings.DEFAULTS
+        changes = dict(_parse_param(text) for text in param or [])
+        if changes:
+            params = params.replace(**changes)
+        structure_date = municipalities.parse_date(structure) if structure else None
+        inputs = savings_inputs(
+            code,
+            year,
+            baseline=kind,
+            baseline_year=int(since) if since else None,
+            structure_date=structure_date,
+        )
+        report = savings.compute_savings(inputs.actual, inputs.baseline, params)
+    except (ValueError, savings.SavingsError, SavingsInputMissing) as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as error:  # Http404 from the selector: an unknown code
+        if type(error).__name__ == "Http404":
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(2) from None
+        raise
+    if as_json:
+        body = {"municipality": code, "name": inputs.name, "year": year, **report.to_json()}
+        body["synthetic"] = inputs.synthetic
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    if inputs.synthetic:
+        console.print("[bold]Synthetic demo values, not real figures.[/bold]")
+    console.print(f"{code} {inputs.name}, {year}")
+    console.print(report.render_table(language))
+
+
+def _parse_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name or not value:
+        raise ValueError(f"--param {text!r}: use NAME=VALUE, e.g. annual_wage_nok=650000")
+    if name not in savings.PARAMETER_NAMES:
+        raise ValueError(f"--param {name!r}: unknown parameter; see `trepart savings parameters`")
+    return name, value

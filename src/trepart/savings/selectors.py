@@ -1,0 +1,76 @@
+"""Savings inputs read from the indicator store: the one place stored values meet the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from trepart.analysis import indicators as catalogue
+from trepart.analysis import municipalities, savings
+from trepart.indicators.selectors import municipality_indicators
+
+#: Rates can be compared with a national average; amounts and volumes cannot (a national
+#: mean of kroner says nothing about one municipality's size).
+COMPARABLE_UNITS = ("percent", "share")
+
+
+class SavingsInputMissing(ValueError):
+    """The store lacks the values a savings computation needs."""
+
+
+@dataclass(frozen=True)
+class SavingsInputs:
+    code: str
+    name: str
+    year: int
+    actual: dict[str, float]
+    baseline: savings.Baseline
+    synthetic: bool
+
+
+def savings_inputs(
+    code: str,
+    year: int,
+    *,
+    baseline: str,
+    baseline_year: int | None = None,
+    structure_date: dt.date | None = None,
+) -> SavingsInputs:
+    """The actual year's values of ``code`` and the chosen baseline's.
+
+    ``baseline`` is ``"earlier"`` (the municipality's own values in ``baseline_year``) or
+    ``"national"`` (the national average of ``year``, for rates and shares only). Values are
+    read in the municipal structure of ``structure_date`` (default: the latest).
+    """
+    structure_date = structure_date or municipalities.load().latest
+    page = municipality_indicators(code, structure_date=structure_date)
+    by_year: dict[int, dict[str, float]] = {}
+    national: dict[str, float] = {}
+    for series in page.series:
+        for point in series.points:
+            if point.quarter is not None:
+                continue
+            by_year.setdefault(point.year, {})[series.indicator.id] = point.value
+            if (
+                point.year == year
+                and point.national is not None
+                and series.indicator.unit in COMPARABLE_UNITS
+            ):
+                national[series.indicator.id] = point.national
+    known = set(catalogue.CATALOGUE)
+    by_year = {y: {k: v for k, v in values.items() if k in known} for y, values in by_year.items()}
+    if year not in by_year:
+        raise SavingsInputMissing(f"no values stored for {code} {page.name} in {year}")
+    if baseline == "earlier":
+        if baseline_year is None or baseline_year not in by_year:
+            raise SavingsInputMissing(
+                f"no values stored for {code} {page.name} in the baseline year {baseline_year}"
+            )
+        chosen = savings.Baseline.earlier_period(
+            by_year[baseline_year], label=f"{page.name} {baseline_year}"
+        )
+    elif baseline == "national":
+        chosen = savings.Baseline.comparison_average(national, label=f"national average {year}")
+    else:
+        raise ValueError(f"unknown baseline {baseline!r}: use 'earlier' or 'national'")
+    return SavingsInputs(code, page.name, year, by_year[year], chosen, page.synthetic)
