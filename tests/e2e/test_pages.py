@@ -25,6 +25,8 @@ PAGES = {
     "indicators-lunner": "/kommuner/3234/indikatorer/",
     "indicators-kristiansand-turnover": "/kommuner/4204/indikatorer/?indikator=turnover_pct",
     "seed-study": "/besparelser/samarbeid-lonner-seg/",
+    "savings-lunner": "/kommuner/3234/besparelser/?grunnlag=earlier&fra=2007",
+    "savings-bad-parameter": "/kommuner/3234/besparelser/?annual_wage_nok=abc",
     "seed-study-literal": "/besparelser/samarbeid-lonner-seg/?lesing=as_printed",
     "not-found": "/kommuner/0000/",
 }

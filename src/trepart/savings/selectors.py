@@ -74,3 +74,14 @@ def savings_inputs(
     else:
         raise ValueError(f"unknown baseline {baseline!r}: use 'earlier' or 'national'")
     return SavingsInputs(code, page.name, year, by_year[year], chosen, page.synthetic)
+
+
+def municipality_name(code: str, structure_date: dt.date | None = None) -> str:
+    """The name of ``code`` in the structure of ``structure_date``; Http404 if not valid."""
+    from django.http import Http404
+
+    try:
+        on = structure_date or municipalities.load().latest
+        return municipalities.load().municipality(code, on).name
+    except municipalities.MunicipalityError as error:
+        raise Http404(str(error)) from None
