@@ -93,3 +93,12 @@ def test_an_old_structure_shows_the_old_number(client: Client, analyst: User) ->
     # Values stored under the later numbers 3054 and 3234 come back to 0533: a renumbering
     # is one-to-one, so it translates both ways.
     assert [row[0] for row in rows[1:]] == ["2019", "2020", "2024"]
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("csv", b"municipality"), ("xlsx", b"PK")])
+def test_the_import_template_can_be_downloaded(client: Client, fmt: str, magic: bytes) -> None:
+    response = client.get(f"/indikatorer/mal.{fmt}")
+    assert response.status_code == 200
+    assert f'filename="trepart-indikatorer.{fmt}"' in response["Content-Disposition"]
+    assert magic in response.content[:200]
+    assert client.get("/indikatorer/mal.pdf").status_code == 404

@@ -10,4 +10,5 @@ urlpatterns = [
         views.municipality_indicators,
         name="municipality_indicators",
     ),
+    path("indikatorer/mal.<str:fmt>", views.import_template, name="indicator_template"),
 ]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from trepart import charts
 from trepart.analysis import municipalities
+from trepart.analysis.indicator_files import write_template
 from trepart.core.i18n import ui_language
 from trepart.indicators import selectors
 
@@ -93,3 +96,27 @@ def municipality_indicators(request: HttpRequest, code: str) -> HttpResponse:
         "indicators/municipality.html",
         {"page": page, "overview": overview, "section": section},
     )
+
+
+TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The import template (header, two example rows; XLSX also lists the indicators)."""
+    if fmt not in TEMPLATE_TYPES:
+        raise Http404("unknown template format")
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"trepart-indikatorer.{fmt}"
+        write_template(
+            path,
+            fmt="xlsx" if fmt == "xlsx" else "csv",
+            indicators=selectors.indicator_catalogue(),
+        )
+        body = path.read_bytes()
+    response = HttpResponse(body, content_type=TEMPLATE_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="trepart-indikatorer.{fmt}"'
+    return response
