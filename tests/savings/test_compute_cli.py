@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 from typer.testing import CliRunner
 
 from tests.indicators.conftest import parsed
@@ -79,7 +80,7 @@ def test_the_table_is_in_the_chosen_language(lunner: None) -> None:
         (("3234", "--year", "2023"), "no values stored for 3234 Lunner in 2023"),
         (("3234", "--year", "2024", "--baseline", "earlier:2010"), "baseline year 2010"),
         (("3234", "--year", "2024", "--baseline", "soon"), "use 'national' or 'earlier:YEAR'"),
-        (("3234", "--year", "2024", "--param", "x=1"), "unknown parameter"),
+        (("3234", "--year", "2024", "--param", "x=1"), "'x' is not a cost parameter"),
         (("3234", "--year", "2024", "--param", "annual_wage_nok"), "use NAME=VALUE"),
         (("0000", "--year", "2024"), "0000"),
     ],
@@ -88,3 +89,29 @@ def test_bad_input_is_a_clear_error(lunner: None, args: tuple[str, ...], message
     code, output = _run(*args)
     assert code == 2
     assert message in output
+
+
+def test_the_api_gives_the_same_report_as_the_command(lunner: None, client: object) -> None:
+
+    assert isinstance(client, Client)
+    query = {
+        "year": "2024",
+        "baseline": "earlier:2007",
+        "turnover_fte_years_per_replacement": "0.4",
+    }
+    body = client.get("/api/municipalities/3234/savings", query).json()
+    code, output = _run(
+        "3234",
+        "--year",
+        "2024",
+        "--baseline",
+        "earlier:2007",
+        "--param",
+        "turnover_fte_years_per_replacement=0.4",
+        "--json",
+    )
+    assert code == 0
+    assert body == json.loads(output)
+    bad = client.get("/api/municipalities/3234/savings", {"year": "2024", "baseline": "x"})
+    assert bad.status_code == 422 and "earlier:YEAR" in bad.json()["detail"]
+    assert client.get("/api/municipalities/0000/savings", {"year": "2024"}).status_code == 404

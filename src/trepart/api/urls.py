@@ -12,11 +12,12 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 
 from trepart import __version__
-from trepart.analysis import municipalities, seed_study
+from trepart.analysis import municipalities, savings, seed_study
 from trepart.api import schemas
 from trepart.indicators import selectors as indicator_selectors
 from trepart.registry import selectors
 from trepart.registry.models import Cohort, Participation, Programme
+from trepart.savings import selectors as savings_selectors
 
 api = NinjaAPI(
     title="Trepart API",
@@ -246,3 +247,33 @@ def seed_study_check(request: HttpRequest, reading: str = "decimal_comma") -> li
     if reading not in seed_study.READINGS:
         raise HttpError(422, f"unknown reading {reading!r}; use one of {list(seed_study.READINGS)}")
     return [check.to_json() for check in seed_study.check(reading)]
+
+
+@api.get(
+    "/municipalities/{code}/savings",
+    response={200: dict[str, object], 404: schemas.ErrorOut, 422: schemas.ErrorOut},
+    tags=["savings"],
+)
+def municipality_savings(
+    request: HttpRequest, code: str, year: int, baseline: str = "national"
+) -> dict[str, object]:
+    """A municipality's savings in `year` from its stored indicator values, against
+    `baseline` = `national` (the national average that year, rates and shares) or
+    `earlier:YEAR` (its own values in YEAR). Any cost parameter can be changed by passing it by
+    name, e.g. `annual_wage_nok=650000` (see `trepart savings parameters`). The report holds
+    every item with its status and trace, the total (uncertain items left out) and the share of
+    operating expenses; `synthetic` is true for demo values."""
+    changes = {name: request.GET[name] for name in savings.PARAMETER_NAMES if name in request.GET}
+    try:
+        inputs, report = savings_selectors.compute_scenario(
+            code, year, baseline=baseline, changes=changes
+        )
+    except (ValueError, savings.SavingsError, savings_selectors.SavingsInputMissing) as error:
+        raise HttpError(422, str(error)) from None
+    return {
+        "municipality": code,
+        "name": inputs.name,
+        "year": year,
+        "synthetic": inputs.synthetic,
+        **report.to_json(),
+    }

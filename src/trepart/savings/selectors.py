@@ -85,3 +85,40 @@ def municipality_name(code: str, structure_date: dt.date | None = None) -> str:
         return municipalities.load().municipality(code, on).name
     except municipalities.MunicipalityError as error:
         raise Http404(str(error)) from None
+
+
+def parse_baseline(spec: str) -> tuple[str, int | None]:
+    """``"national"`` or ``"earlier:YEAR"`` as (kind, year); ValueError naming the spec."""
+    kind, _, since = spec.partition(":")
+    if kind == "national" and not since:
+        return kind, None
+    if kind == "earlier" and since.isdigit():
+        return kind, int(since)
+    raise ValueError(f"baseline {spec!r}: use 'national' or 'earlier:YEAR'")
+
+
+def compute_scenario(
+    code: str,
+    year: int,
+    *,
+    baseline: str,
+    changes: dict[str, str] | None = None,
+    structure_date: dt.date | None = None,
+) -> tuple[SavingsInputs, savings.SavingsReport]:
+    """A municipality's savings in ``year`` against ``baseline`` (see :func:`parse_baseline`),
+    with cost parameters changed by ``changes`` (name → value).
+
+    Raises ValueError (bad baseline or parameter name), ``savings.SavingsError`` (a bad
+    parameter value), SavingsInputMissing (values not stored) or Http404 (unknown code).
+    """
+    kind, since = parse_baseline(baseline)
+    params = savings.DEFAULTS
+    for name in changes or {}:
+        if name not in savings.PARAMETER_NAMES:
+            raise ValueError(f"{name!r} is not a cost parameter; see `trepart savings parameters`")
+    if changes:
+        params = params.replace(**changes)
+    inputs = savings_inputs(
+        code, year, baseline=kind, baseline_year=since, structure_date=structure_date
+    )
+    return inputs, savings.compute_savings(inputs.actual, inputs.baseline, params)
