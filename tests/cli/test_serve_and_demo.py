@@ -100,3 +100,11 @@ def test_the_api_answers_through_the_server(served: tuple[str, str]) -> None:
     status, body, _ = _get(base + "/api/municipalities/1017/translate?from=2019&to=2020")
     assert status == 200
     assert '"kind":"merged"' in body.replace(" ", "")
+
+
+def test_pdf_reports_render_with_the_collected_static_files(served: tuple[str, str]) -> None:
+    base, _ = served
+    with urllib.request.urlopen(base + "/besparelser/samarbeid-lonner-seg/pdf/", timeout=60) as r:
+        assert r.status == 200
+        assert r.headers["Content-Type"] == "application/pdf"
+        assert r.read(5) == b"%PDF-"

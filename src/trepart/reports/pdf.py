@@ -30,7 +30,16 @@ class _LocalFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
             raise ValueError(f"PDF reports load no files from outside Trepart: {url}")
         path = urlsplit(url).path
         if path.startswith(settings.STATIC_URL):
-            found = finders.find(path[len(settings.STATIC_URL) :])
+            relative = path[len(settings.STATIC_URL) :]
+            # Collected files (hashed names, as {% static %} writes them in production) first,
+            # then the sources (development and tests).
+            collected = (Path(settings.STATIC_ROOT) / relative).resolve()
+            if (
+                collected.is_relative_to(Path(settings.STATIC_ROOT).resolve())
+                and collected.is_file()
+            ):
+                return super().fetch(collected.as_uri(), headers)
+            found = finders.find(relative)
             if isinstance(found, str):
                 return super().fetch(Path(found).as_uri(), headers)
         raise ValueError(f"PDF reports load no files from outside Trepart: {url}")
