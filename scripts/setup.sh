@@ -14,6 +14,7 @@ if [ "${TREPART_SETUP_TEST:-0}" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)  # Spark (local mode) tests
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
