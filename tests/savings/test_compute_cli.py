@@ -79,7 +79,10 @@ def test_the_table_is_in_the_chosen_language(lunner: None) -> None:
     [
         (("3234", "--year", "2023"), "no values stored for 3234 Lunner in 2023"),
         (("3234", "--year", "2024", "--baseline", "earlier:2010"), "baseline year 2010"),
-        (("3234", "--year", "2024", "--baseline", "soon"), "use 'national' or 'earlier:YEAR'"),
+        (
+            ("3234", "--year", "2024", "--baseline", "soon"),
+            "use 'national', 'earlier:YEAR', 'group' or 'group:GROUPING'",
+        ),
         (("3234", "--year", "2024", "--param", "x=1"), "'x' is not a cost parameter"),
         (("3234", "--year", "2024", "--param", "annual_wage_nok"), "use NAME=VALUE"),
         (("0000", "--year", "2024"), "0000"),

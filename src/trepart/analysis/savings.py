@@ -47,6 +47,7 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ParameterSet",
+    "PriceAdjustment",
     "SavingsError",
     "SavingsInputError",
     "SavingsItem",
@@ -944,44 +945,122 @@ def fulltime_saving(
     )
 
 
-def consultant_saving(
-    *, baseline_nok: float | Decimal, actual_nok: float | Decimal, status: Status = "computed"
+@dataclass(frozen=True)
+class PriceAdjustment:
+    """A price index of the baseline year and of the report year, to compare kroner of two
+    years: a baseline amount in the report year's prices = amount × report_index /
+    baseline_index.
+
+    Trepart ships no index values: the user supplies them (e.g. SSB's consumer price index,
+    table 03014, annual averages, or the municipal deflator from the state budget) and names
+    the ``source``. Both indices must be on the same base; only their ratio is used.
+    """
+
+    baseline_year: int
+    report_year: int
+    baseline_index: Decimal
+    report_index: Decimal
+    source: str
+
+    def __post_init__(self) -> None:
+        for name in ("baseline_index", "report_index"):
+            value = getattr(self, name)
+            if isinstance(value, bool | float) or not isinstance(value, Decimal | int | str):
+                raise SavingsInputError(f"{name}: give a Decimal, int or numeric string")
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                raise SavingsInputError(f"{name}: {value!r} is not a number") from None
+            if not number.is_finite() or number <= 0:
+                raise SavingsInputError(f"{name} is {value}; a price index must be positive")
+            object.__setattr__(self, name, number)
+        if not self.source.strip():
+            raise SavingsInputError("a price index needs a source (which index, which table)")
+
+    @property
+    def factor(self) -> Decimal:
+        """report_index / baseline_index."""
+        return self.report_index / self.baseline_index
+
+    def to_json(self) -> dict[str, object]:
+        """Return the years, the indices (as strings), the factor and the source."""
+        return {
+            "baseline_year": self.baseline_year,
+            "report_year": self.report_year,
+            "baseline_index": str(self.baseline_index),
+            "report_index": str(self.report_index),
+            "factor": _json_number(self.factor),
+            "source": self.source,
+        }
+
+
+def _money_item(
+    key: ItemKey,
+    indicator_id: str,
+    baseline_nok: float | Decimal,
+    actual_nok: float | Decimal,
+    status: Status,
+    price: PriceAdjustment | None,
 ) -> SavingsItem:
-    """Saving from less consultant use [NOK per year]: baseline_nok − actual_nok."""
-    baseline = _non_negative("baseline consultant_spending_nok", baseline_nok)
-    actual = _non_negative("actual consultant_spending_nok", actual_nok)
+    baseline = _non_negative(f"baseline {indicator_id}", baseline_nok)
+    actual = _non_negative(f"actual {indicator_id}", actual_nok)
+    if price is None:
+        return _item(
+            key,
+            status,
+            formula=f"baseline_{indicator_id} − actual_{indicator_id}",
+            inputs={f"baseline_{indicator_id}": baseline, f"actual_{indicator_id}": actual},
+            exact=_improvement(indicator_id, baseline, actual),
+        )
+    adjusted = baseline * price.factor
     return _item(
-        "consultants",
+        key,
         status,
-        formula="baseline_consultant_spending_nok − actual_consultant_spending_nok",
+        formula=f"baseline_{indicator_id} × price_index_{price.report_year} / "
+        f"price_index_{price.baseline_year} − actual_{indicator_id} "
+        f"(price index: {price.source.strip()})",
         inputs={
-            "baseline_consultant_spending_nok": baseline,
-            "actual_consultant_spending_nok": actual,
+            f"baseline_{indicator_id}": baseline,
+            f"price_index_{price.baseline_year}": price.baseline_index,
+            f"price_index_{price.report_year}": price.report_index,
+            f"baseline_{indicator_id}_in_{price.report_year}_prices": adjusted,
+            f"actual_{indicator_id}": actual,
         },
-        exact=_improvement("consultant_spending_nok", baseline, actual),
+        exact=_improvement(indicator_id, adjusted, actual),
+    )
+
+
+def consultant_saving(
+    *,
+    baseline_nok: float | Decimal,
+    actual_nok: float | Decimal,
+    status: Status = "computed",
+    price: PriceAdjustment | None = None,
+) -> SavingsItem:
+    """Saving from less consultant use [NOK per year]: baseline_nok − actual_nok.
+
+    With ``price``, the baseline is first expressed in the report year's prices:
+    baseline_nok × report_index / baseline_index.
+    """
+    return _money_item(
+        "consultants", "consultant_spending_nok", baseline_nok, actual_nok, status, price
     )
 
 
 def tendering_saving(
-    *, baseline_nok: float | Decimal, actual_nok: float | Decimal, status: Status = "estimate"
+    *,
+    baseline_nok: float | Decimal,
+    actual_nok: float | Decimal,
+    status: Status = "estimate",
+    price: PriceAdjustment | None = None,
 ) -> SavingsItem:
     """Saving from avoided tendering costs [NOK per year]: baseline_nok − actual_nok.
 
     Marked ``"estimate"`` by default: tendering costs avoided are rarely accounted; the seed
-    study estimated them assuming half of health and care services were tendered.
+    study estimated them assuming half of health and care services were tendered. ``price``
+    as in :func:`consultant_saving`.
     """
-    baseline = _non_negative("baseline tendering_costs_nok", baseline_nok)
-    actual = _non_negative("actual tendering_costs_nok", actual_nok)
-    return _item(
-        "tendering",
-        status,
-        formula="baseline_tendering_costs_nok − actual_tendering_costs_nok",
-        inputs={
-            "baseline_tendering_costs_nok": baseline,
-            "actual_tendering_costs_nok": actual,
-        },
-        exact=_improvement("tendering_costs_nok", baseline, actual),
-    )
+    return _money_item("tendering", "tendering_costs_nok", baseline_nok, actual_nok, status, price)
 
 
 def conflict_saving(nok_per_year: Decimal | int | str, *, source: str) -> SavingsItem:
@@ -1050,6 +1129,7 @@ class SavingsReport:
     share_trace: Trace | None
     baseline: Baseline | None = None
     skipped: tuple[Skipped, ...] = ()
+    price: PriceAdjustment | None = None
 
     @classmethod
     def build(
@@ -1060,6 +1140,7 @@ class SavingsReport:
         operating_expenses_nok: Decimal | float | None = None,
         baseline: Baseline | None = None,
         skipped: Sequence[Skipped] = (),
+        price: PriceAdjustment | None = None,
     ) -> SavingsReport:
         """Sum the items (without uncertain ones) and relate the total to operating expenses."""
         items = tuple(items)
@@ -1106,6 +1187,7 @@ class SavingsReport:
             share_trace=share_trace,
             baseline=baseline,
             skipped=tuple(skipped),
+            price=price,
         )
 
     @property
@@ -1144,6 +1226,7 @@ class SavingsReport:
             "parameters": self.parameters.to_json(),
             "baseline": None if self.baseline is None else self.baseline.to_json(),
             "skipped": [{"key": s.key, "reason": s.reason} for s in self.skipped],
+            "price_adjustment": None if self.price is None else self.price.to_json(),
             "total_trace": self.total_trace.to_json(),
             "share_trace": None if self.share_trace is None else self.share_trace.to_json(),
         }
@@ -1232,6 +1315,7 @@ def compute_savings(
     operating_expenses_nok: Decimal | float | None = None,
     tendering_status: Status = "estimate",
     conflict: SavingsItem | None = None,
+    price: PriceAdjustment | None = None,
 ) -> SavingsReport:
     """Compute every item the values allow and return the report.
 
@@ -1241,12 +1325,21 @@ def compute_savings(
     in ``report.skipped`` with the reason. Operating expenses come from the argument or
     else from ``actual["operating_expenses_nok"]``. ``conflict`` is an uncertain item made
     with :func:`conflict_saving`. Unknown indicator ids raise :class:`UnknownIndicator`.
+
+    ``price`` expresses the baseline's NOK amounts (consultant use, tendering costs) in the
+    report year's prices; it applies to an ``earlier_period`` baseline only (a comparison
+    average or counterfactual is of the same year already).
     """
     _check_ids("actual", actual)
     for name, value in actual.items():
         _finite_number(f"actual {name}", value)
     if not isinstance(baseline, Baseline):
         raise SavingsInputError("baseline must be a Baseline (earlier_period, ...)")
+    if price is not None and baseline.kind != "earlier_period":
+        raise SavingsInputError(
+            "a price adjustment applies to an earlier-year baseline only; "
+            f"this baseline is a {baseline.kind.replace('_', ' ')}"
+        )
     items: list[SavingsItem] = []
     skipped: list[Skipped] = []
 
@@ -1300,6 +1393,7 @@ def compute_savings(
             consultant_saving(
                 baseline_nok=b["consultant_spending_nok"],
                 actual_nok=actual["consultant_spending_nok"],
+                price=price,
             )
         )
     if available("tendering", "tendering_costs_nok", None):
@@ -1308,6 +1402,7 @@ def compute_savings(
                 baseline_nok=b["tendering_costs_nok"],
                 actual_nok=actual["tendering_costs_nok"],
                 status=tendering_status,
+                price=price,
             )
         )
     if conflict is not None:
@@ -1322,4 +1417,5 @@ def compute_savings(
         operating_expenses_nok=operating_expenses_nok,
         baseline=baseline,
         skipped=skipped,
+        price=price,
     )

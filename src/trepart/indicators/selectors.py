@@ -9,6 +9,12 @@ The national average of a period is computed over every stored municipality (not
 asked for), from the values as stored, by the indicator's rule
 (:func:`trepart.analysis.harmonise.national_averages`): weighted by the weight indicator for a
 weighted mean (the national rate), otherwise the mean per municipality.
+
+National averages read every stored value, so they are cached (Django's cache, one entry per
+indicator) under a key that includes :func:`store_version`: the highest value id, the number of
+rows and of current rows, and the custom indicators. Every import, correction, demo reload or
+deletion changes it, so a stale average is never served and nothing has to be invalidated by
+hand.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.core.cache import cache
+from django.db.models import Count, F, Max
 from django.http import Http404
 
 from trepart.analysis import indicators as catalogue
@@ -30,7 +37,12 @@ from trepart.analysis.harmonise import (
     national_averages,
 )
 from trepart.analysis.indicator_files import IndicatorRow
-from trepart.indicators.models import IndicatorValue, known_indicators
+from trepart.indicators.models import (
+    CustomIndicator,
+    ImportBatch,
+    IndicatorValue,
+    known_indicators,
+)
 
 __all__ = [
     "IndicatorSeries",
@@ -43,6 +55,9 @@ __all__ = [
     "municipality_indicators",
     "panel",
     "series",
+    "store_version",
+    "stored_indicator_ids",
+    "stored_rows",
     "value_history",
 ]
 
@@ -85,6 +100,22 @@ def _stored(indicator_ids: Collection[str], codes: Collection[str] | None = None
     ]
 
 
+def stored_rows(
+    indicator_ids: Iterable[str], *, codes_on: tuple[Collection[str], dt.date] | None = None
+) -> list[PanelRow]:
+    """Current values of ``indicator_ids`` and their weight indicators, as stored.
+
+    ``codes_on`` = (codes, date) limits them to the codes of any Klass version that become
+    (part of) one of those codes on that date.
+    """
+    known = known_indicators()
+    needed = _with_weights(indicator_ids, known)
+    if codes_on is None:
+        return _stored(needed)
+    codes, on = codes_on
+    return _stored(needed, _source_codes(codes, on))
+
+
 def _source_codes(codes: Iterable[str], structure_date: dt.date) -> set[str]:
     """Every code of any Klass version that becomes (part of) one of ``codes`` on the date."""
     klass = municipalities.load()
@@ -96,6 +127,63 @@ def _source_codes(codes: Iterable[str], structure_date: dt.date) -> set[str]:
                 m.code for m in klass.sources(code, to_date=structure_date, from_date=start)
             )
     return found
+
+
+def store_version() -> str:
+    """A key that changes with every write to the indicator store (and custom indicators).
+
+    Every import, correction and demo reload creates an import batch (its time is part of the
+    key) and adds rows (a higher id and count; a value is only superseded by a new row); a
+    deletion lowers the count. The batch time also keeps the key unique where ids are reused
+    (SQLite rolls its id counter back with a transaction, as in tests).
+    """
+    values = IndicatorValue.objects.aggregate(last=Max("id"), rows=Count("id"))
+    batches = ImportBatch.objects.aggregate(last=Max("imported_at"), rows=Count("id"))
+    custom = CustomIndicator.objects.aggregate(last=Max("id"), rows=Count("id"))
+    stamp = batches["last"].isoformat() if batches["last"] else "-"
+    return (
+        f"{values['last']}.{values['rows']}.{batches['rows']}.{stamp}."
+        f"{custom['last']}.{custom['rows']}"
+    )
+
+
+def _national(
+    indicator_ids: Collection[str], known: Mapping[str, catalogue.Indicator], version: str
+) -> tuple[NationalAverage, ...]:
+    """National averages of ``indicator_ids``, from the cache when the store is unchanged."""
+    found: list[NationalAverage] = []
+    missing: list[str] = []
+    for indicator_id in indicator_ids:
+        cached = cache.get(f"trepart:national:{version}:{indicator_id}")
+        if cached is None:
+            missing.append(indicator_id)
+        else:
+            found.extend(cached)
+    if missing:
+        computed = national_averages(_stored(_with_weights(missing, known)), indicators=known)
+        for indicator_id in missing:
+            averages = tuple(a for a in computed if a.indicator_id == indicator_id)
+            cache.set(f"trepart:national:{version}:{indicator_id}", averages, timeout=None)
+            found.extend(averages)
+    found.sort(key=lambda a: (a.indicator_id, a.year, a.quarter or 0))
+    return tuple(found)
+
+
+def stored_indicator_ids(version: str | None = None) -> list[str]:
+    """The ids of the indicators with current values (cached like the national averages)."""
+    version = version or store_version()
+    key = f"trepart:stored-ids:{version}"
+    ids: list[str] | None = cache.get(key)
+    if ids is None:
+        ids = sorted(
+            set(
+                IndicatorValue.objects.filter(superseded_at__isnull=True)
+                .values_list("indicator_id", flat=True)
+                .distinct()
+            )
+        )
+        cache.set(key, ids, timeout=None)
+    return ids
 
 
 @dataclass(frozen=True)
@@ -115,6 +203,7 @@ def panel(
     *,
     structure_date: dt.date,
     codes: Iterable[str] | None = None,
+    version: str | None = None,
 ) -> Panel:
     """Current values of ``indicator_ids`` translated to the structure of ``structure_date``.
 
@@ -127,23 +216,17 @@ def panel(
     wanted = tuple(dict.fromkeys(indicator_ids))
     needed = _with_weights(wanted, known)
     targets = None if codes is None else set(codes)
-    everything = _stored(needed)
     if targets is None:
-        stored = everything
+        stored = _stored(needed)
     else:
-        sources = _source_codes(targets, structure_date)
-        stored = [row for row in everything if row.code in sources]
+        stored = _stored(needed, _source_codes(targets, structure_date))
     result = harmonise(stored, to_date=structure_date, indicators=known)
     rows = tuple(
         row
         for row in result.rows
         if row.indicator_id in wanted and (targets is None or row.code in targets)
     )
-    national = tuple(
-        average
-        for average in national_averages(everything, indicators=known)
-        if average.indicator_id in wanted
-    )
+    national = _national(wanted, known, version or store_version())
     problems = tuple(p for p in result.problems if p.indicator_id in wanted)
     return Panel(structure_date, wanted, rows, national, problems)
 
@@ -237,6 +320,8 @@ class MunicipalityIndicators:
     problems: tuple[Problem, ...]
     #: some values shown are synthetic (the demo panel)
     synthetic: bool
+    #: :func:`store_version` when the page was read (a cache key for more reads)
+    store_version: str = ""
 
 
 def municipality_indicators(code: str, *, structure_date: dt.date) -> MunicipalityIndicators:
@@ -247,14 +332,9 @@ def municipality_indicators(code: str, *, structure_date: dt.date) -> Municipali
     except municipalities.MunicipalityError as error:
         raise Http404(str(error)) from None
     known = known_indicators()
-    stored_ids = sorted(
-        set(
-            IndicatorValue.objects.filter(superseded_at__isnull=True)
-            .values_list("indicator_id", flat=True)
-            .distinct()
-        )
-    )
-    result = panel(stored_ids, structure_date=structure_date, codes=[code])
+    version = store_version()
+    stored_ids = stored_indicator_ids(version)
+    result = panel(stored_ids, structure_date=structure_date, codes=[code], version=version)
     national = {(a.indicator_id, a.year, a.quarter): a.value for a in result.national}
     by_indicator: dict[str, list[SeriesPoint]] = {}
     for row in sorted(result.rows, key=lambda r: (r.year, r.quarter or 0)):
@@ -277,4 +357,6 @@ def municipality_indicators(code: str, *, structure_date: dt.date) -> Municipali
     synthetic = IndicatorValue.objects.filter(
         municipality_code__in=sources, superseded_at__isnull=True, is_synthetic=True
     ).exists()
-    return MunicipalityIndicators(code, name, structure_date, series, result.problems, synthetic)
+    return MunicipalityIndicators(
+        code, name, structure_date, series, result.problems, synthetic, version
+    )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from trepart.analysis import indicators as catalogue
 from trepart.analysis import municipalities, savings
+from trepart.indicators import groups
 from trepart.indicators.selectors import municipality_indicators
 
 #: Rates can be compared with a national average; amounts and volumes cannot (a national
@@ -34,13 +37,16 @@ def savings_inputs(
     *,
     baseline: str,
     baseline_year: int | None = None,
+    grouping: str | None = None,
     structure_date: dt.date | None = None,
 ) -> SavingsInputs:
     """The actual year's values of ``code`` and the chosen baseline's.
 
-    ``baseline`` is ``"earlier"`` (the municipality's own values in ``baseline_year``) or
-    ``"national"`` (the national average of ``year``, for rates and shares only). Values are
-    read in the municipal structure of ``structure_date`` (default: the latest).
+    ``baseline`` is ``"earlier"`` (the municipality's own values in ``baseline_year``),
+    ``"national"`` (the national average of ``year``, for rates and shares only) or ``"group"``
+    (the average of the municipality's group in the imported grouping ``grouping``, the same
+    year, rates and shares only). Values are read in the municipal structure of
+    ``structure_date`` (default: the latest).
     """
     structure_date = structure_date or municipalities.load().latest
     page = municipality_indicators(code, structure_date=structure_date)
@@ -71,8 +77,38 @@ def savings_inputs(
         )
     elif baseline == "national":
         chosen = savings.Baseline.comparison_average(national, label=f"national average {year}")
+    elif baseline == "group":
+        slug = grouping or groups.latest_grouping_slug()
+        if slug is None:
+            raise SavingsInputMissing(
+                "no comparison grouping has been imported; see `trepart savings import-grouping`"
+            )
+        try:
+            context = groups.group_context(
+                slug,
+                code,
+                (s.indicator.id for s in page.series),
+                structure_date=structure_date,
+                version=page.store_version,
+            )
+        except groups.GroupingMissing as error:
+            raise SavingsInputMissing(str(error)) from None
+        if context is None:
+            raise SavingsInputMissing(f"{code} {page.name} is in no group of the grouping {slug!r}")
+        units = {s.indicator.id: s.indicator.unit for s in page.series}
+        values = {
+            a.indicator_id: a.value
+            for a in context.averages
+            if a.year == year
+            and a.quarter is None
+            and a.indicator_id in known
+            and units.get(a.indicator_id) in COMPARABLE_UNITS
+        }
+        chosen = savings.Baseline.comparison_average(
+            values, label=f"{context.grouping.name}: {context.group_name} average {year}"
+        )
     else:
-        raise ValueError(f"unknown baseline {baseline!r}: use 'earlier' or 'national'")
+        raise ValueError(f"unknown baseline {baseline!r}: use 'earlier', 'national' or 'group'")
     return SavingsInputs(code, page.name, year, by_year[year], chosen, page.synthetic)
 
 
@@ -87,14 +123,71 @@ def municipality_name(code: str, structure_date: dt.date | None = None) -> str:
         raise Http404(str(error)) from None
 
 
-def parse_baseline(spec: str) -> tuple[str, int | None]:
-    """``"national"`` or ``"earlier:YEAR"`` as (kind, year); ValueError naming the spec."""
-    kind, _, since = spec.partition(":")
-    if kind == "national" and not since:
-        return kind, None
-    if kind == "earlier" and since.isdigit():
-        return kind, int(since)
-    raise ValueError(f"baseline {spec!r}: use 'national' or 'earlier:YEAR'")
+@dataclass(frozen=True)
+class BaselineSpec:
+    """A parsed baseline: ``kind`` national, earlier (``year``) or group (``grouping``)."""
+
+    kind: str
+    year: int | None = None
+    grouping: str | None = None
+
+
+BASELINE_HELP = "use 'national', 'earlier:YEAR', 'group' or 'group:GROUPING'"
+
+
+def parse_baseline(spec: str) -> BaselineSpec:
+    """``"national"``, ``"earlier:YEAR"``, ``"group"`` (the grouping imported last) or
+    ``"group:GROUPING"``; ValueError naming the spec."""
+    kind, _, rest = spec.partition(":")
+    if kind == "national" and not rest:
+        return BaselineSpec("national")
+    if kind == "earlier" and rest.isdigit():
+        return BaselineSpec("earlier", year=int(rest))
+    if kind == "group":
+        return BaselineSpec("group", grouping=rest or None)
+    raise ValueError(f"baseline {spec!r}: {BASELINE_HELP}")
+
+
+def parameter_changes(changes: Mapping[str, str] | None) -> dict[str, str]:
+    """The changes that differ from the defaults, by name; ValueError for an unknown name,
+    ``savings.ParameterError`` for a bad value. A value equal to the default is no change, so
+    the version label is the same whichever way the default was given."""
+    kept: dict[str, str] = {}
+    for name, value in (changes or {}).items():
+        if name not in savings.PARAMETER_NAMES:
+            raise ValueError(f"{name!r} is not a cost parameter; see `trepart savings parameters`")
+        changed = savings.DEFAULTS.replace(**{name: value})  # checks the value
+        if changed[name] != savings.DEFAULTS[name]:
+            kept[name] = value
+    return kept
+
+
+def price_adjustment(
+    price_index: Mapping[int, str] | None, source: str, *, baseline_year: int, year: int
+) -> savings.PriceAdjustment | None:
+    """The price adjustment from index values by year (None without any); ValueError naming
+    what is missing or wrong."""
+    if not price_index:
+        return None
+    values: dict[int, Decimal] = {}
+    for index_year, raw in price_index.items():
+        try:
+            values[int(index_year)] = Decimal(str(raw).strip().replace(",", "."))
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"price index for {index_year}: {raw!r} is not a number") from None
+    missing = [str(y) for y in (baseline_year, year) if y not in values]
+    if missing:
+        raise ValueError(
+            f"the price index needs a value for {' and '.join(missing)} "
+            f"(the baseline year {baseline_year} and the report year {year})"
+        )
+    return savings.PriceAdjustment(
+        baseline_year=baseline_year,
+        report_year=year,
+        baseline_index=values[baseline_year],
+        report_index=values[year],
+        source=source,
+    )
 
 
 def compute_scenario(
@@ -102,23 +195,33 @@ def compute_scenario(
     year: int,
     *,
     baseline: str,
-    changes: dict[str, str] | None = None,
+    changes: Mapping[str, str] | None = None,
     structure_date: dt.date | None = None,
+    price_index: Mapping[int, str] | None = None,
+    price_source: str = "",
 ) -> tuple[SavingsInputs, savings.SavingsReport]:
     """A municipality's savings in ``year`` against ``baseline`` (see :func:`parse_baseline`),
-    with cost parameters changed by ``changes`` (name → value).
+    with cost parameters changed by ``changes`` (name → value) and, for an earlier-year
+    baseline, NOK amounts in the report year's prices by ``price_index`` (year → index value,
+    from ``price_source``). The one computation behind the web page, the CLI and the API.
 
-    Raises ValueError (bad baseline or parameter name), ``savings.SavingsError`` (a bad
-    parameter value), SavingsInputMissing (values not stored) or Http404 (unknown code).
+    Raises ValueError (bad baseline, parameter name or price index), ``savings.SavingsError``
+    (a bad parameter value), SavingsInputMissing (values not stored) or Http404 (unknown code).
     """
-    kind, since = parse_baseline(baseline)
-    params = savings.DEFAULTS
-    for name in changes or {}:
-        if name not in savings.PARAMETER_NAMES:
-            raise ValueError(f"{name!r} is not a cost parameter; see `trepart savings parameters`")
-    if changes:
-        params = params.replace(**changes)
+    spec = parse_baseline(baseline)
+    kept = parameter_changes(changes)
+    params = savings.DEFAULTS.replace(**kept) if kept else savings.DEFAULTS
+    price = None
+    if price_index:
+        if spec.kind != "earlier" or spec.year is None:
+            raise ValueError("a price index is used with an earlier-year baseline only")
+        price = price_adjustment(price_index, price_source, baseline_year=spec.year, year=year)
     inputs = savings_inputs(
-        code, year, baseline=kind, baseline_year=since, structure_date=structure_date
+        code,
+        year,
+        baseline=spec.kind,
+        baseline_year=spec.year,
+        grouping=spec.grouping,
+        structure_date=structure_date,
     )
-    return inputs, savings.compute_savings(inputs.actual, inputs.baseline, params)
+    return inputs, savings.compute_savings(inputs.actual, inputs.baseline, params, price=price)

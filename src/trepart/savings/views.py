@@ -6,16 +6,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from trepart.analysis import savings, seed_study
 from trepart.core.i18n import ui_language
 from trepart.reports.pdf import render_pdf
-from trepart.savings import selectors
+from trepart.savings import actions, selectors
+from trepart.savings.models import ComparisonGrouping, SavedScenario
 
 LINE_LABELS = {
     "sick_leave": _("Sick leave"),
@@ -121,20 +125,23 @@ class ParameterField:
     error: str
 
 
-def _scenario_parameters(
-    request: HttpRequest,
-) -> tuple[savings.ParameterSet, list[ParameterField]]:
-    """The default parameters with the changes asked for in the query; bad values keep the
-    default and say why."""
-    params = savings.DEFAULTS
+def _number(raw: str) -> str:
+    """A number as typed in the form: decimal comma and spaces allowed."""
+    return raw.strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
+
+
+def _scenario_parameters(query: QueryDict) -> tuple[dict[str, str], list[ParameterField]]:
+    """The parameter changes asked for in the query, each checked on its own: a bad value is
+    left out (the default is used) and its field says why."""
+    changes: dict[str, str] = {}
     fields = []
     for name in savings.PARAMETER_NAMES:
         default = savings.DEFAULTS.parameter(name)
-        raw = request.GET.get(name, "").strip().replace(",", ".").replace(" ", "")
+        raw = _number(query.get(name, ""))
         error = ""
-        if raw and raw != str(default.value):
+        if raw:
             try:
-                params = params.replace(**{name: raw})
+                changes.update(selectors.parameter_changes({name: raw}))
             except (savings.SavingsError, ValueError, ArithmeticError) as problem:
                 error = str(problem)
         fields.append(
@@ -148,33 +155,96 @@ def _scenario_parameters(
                 error=error,
             )
         )
-    return params, fields
+    return changes, fields
 
 
-def _scenario(request: HttpRequest, code: str) -> dict[str, Any]:
-    language = ui_language()
+@dataclass(frozen=True)
+class ScenarioQuery:
+    """The scenario asked for by a query string (the form, or a saved scenario)."""
+
+    year: int
+    since: int
+    baseline: str
+    grouping: str
+    changes: dict[str, str]
+    fields: list[ParameterField]
+    price_index: dict[int, str]
+    price_source: str
+
+    @property
+    def spec(self) -> str:
+        if self.baseline == "earlier":
+            return f"earlier:{self.since}"
+        if self.baseline == "group":
+            return f"group:{self.grouping}" if self.grouping else "group"
+        return "national"
+
+
+def _parse_query(query: QueryDict) -> ScenarioQuery:
     try:
-        year = int(request.GET.get("aar", "2024"))
-        since = int(request.GET.get("fra", "2007"))
+        year = int(query.get("aar", "2024"))
+        since = int(query.get("fra", "2007"))
     except ValueError:
         raise Http404("bad year") from None
-    baseline = request.GET.get("grunnlag", "national")
-    if baseline not in ("national", "earlier"):
+    baseline = query.get("grunnlag", "national")
+    if baseline not in ("national", "earlier", "group"):
         raise Http404("unknown baseline")
-    params, fields = _scenario_parameters(request)
+    changes, fields = _scenario_parameters(query)
+    price_index: dict[int, str] = {}
+    for key, index_year in (("prisindeks_fra", since), ("prisindeks_aar", year)):
+        raw = _number(query.get(key, ""))
+        if raw:
+            price_index[index_year] = raw
+    return ScenarioQuery(
+        year=year,
+        since=since,
+        baseline=baseline,
+        grouping=query.get("gruppering", "").strip(),
+        changes=changes,
+        fields=fields,
+        price_index=price_index,
+        price_source=query.get("prisindeks_kilde", "").strip(),
+    )
+
+
+def _baseline_label(asked: ScenarioQuery, inputs: selectors.SavingsInputs) -> str:
+    if asked.baseline == "national":
+        return gettext("the national average in %(year)s") % {"year": asked.year}
+    if asked.baseline == "group":
+        return inputs.baseline.label
+    return f"{inputs.name} {asked.since}"
+
+
+def _scenario(request: HttpRequest, code: str, query: QueryDict | None = None) -> dict[str, Any]:
+    """Everything the page and the PDF show; the numbers come from ``compute_scenario``, the
+    same computation as the CLI and the API."""
+    language = ui_language()
+    asked = _parse_query(request.GET if query is None else query)
     context: dict[str, Any] = {
         "code": code,
-        "year": year,
-        "since": since,
-        "baseline": baseline,
-        "fields": fields,
+        "year": asked.year,
+        "since": asked.since,
+        "baseline": asked.baseline,
+        "grouping": asked.grouping,
+        "groupings": list(ComparisonGrouping.objects.values_list("slug", "name")),
+        "fields": asked.fields,
+        "price_from": asked.price_index.get(asked.since, ""),
+        "price_to": asked.price_index.get(asked.year, ""),
+        "price_source": asked.price_source,
         "report": None,
         "error": "",
     }
+    use_price = asked.baseline == "earlier" and bool(asked.price_index)
     try:
-        inputs = selectors.savings_inputs(code, year, baseline=baseline, baseline_year=since)
-        report = savings.compute_savings(inputs.actual, inputs.baseline, params)
-    except (selectors.SavingsInputMissing, savings.SavingsError) as problem:
+        inputs, report = selectors.compute_scenario(
+            code,
+            asked.year,
+            baseline=asked.spec,
+            changes=asked.changes,
+            price_index=asked.price_index if use_price else None,
+            price_source=asked.price_source,
+        )
+    except (selectors.SavingsInputMissing, savings.SavingsError, ValueError) as problem:
         context["error"] = str(problem)
         context["name"] = selectors.municipality_name(code)
         return context
@@ -183,11 +253,7 @@ def _scenario(request: HttpRequest, code: str) -> dict[str, Any]:
         synthetic=inputs.synthetic,
         report=report,
         items=[(item, item.label(language)) for item in report.items],
-        baseline_label=(
-            gettext("the national average in %(year)s") % {"year": year}
-            if baseline == "national"
-            else f"{inputs.name} {since}"
-        ),
+        baseline_label=_baseline_label(asked, inputs),
         share_pct=None
         if report.share_of_operating_expenses is None
         else report.share_of_operating_expenses * 100,
@@ -195,9 +261,29 @@ def _scenario(request: HttpRequest, code: str) -> dict[str, Any]:
     return context
 
 
+def _saved_context(request: HttpRequest, code: str) -> dict[str, Any]:
+    user = request.user
+    chosen = None
+    raw = request.GET.get("lagret", "")
+    if raw.isdigit():
+        chosen = SavedScenario.objects.filter(pk=int(raw), municipality_code=code).first()
+    return {
+        "saved": list(SavedScenario.objects.filter(municipality_code=code)),
+        "saved_scenario": chosen,
+        "can_save": user.is_authenticated
+        and (
+            user.has_perm("savings.add_savedscenario")
+            or user.has_perm("savings.change_savedscenario")
+        ),
+        "query": request.GET.urlencode(),
+    }
+
+
 @require_GET
 def scenario_page(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "savings/scenario.html", _scenario(request, code))
+    context = _scenario(request, code)
+    context.update(_saved_context(request, code))
+    return render(request, "savings/scenario.html", context)
 
 
 @require_GET
@@ -211,3 +297,104 @@ def scenario_pdf(request: HttpRequest, code: str) -> HttpResponse:
         context,
         filename=f"besparelser-{code}-{context['year']}.pdf",
     )
+
+
+# -- saved scenarios ---------------------------------------------------------------------
+
+
+def saved_query(scenario: SavedScenario) -> QueryDict:
+    """The page's query string for a saved scenario (the form prefilled)."""
+    query = QueryDict(mutable=True)
+    query["aar"] = str(scenario.year)
+    spec = selectors.parse_baseline(scenario.baseline)
+    query["grunnlag"] = spec.kind
+    if spec.year is not None:
+        query["fra"] = str(spec.year)
+    if spec.grouping:
+        query["gruppering"] = spec.grouping
+    for name, value in scenario.parameter_changes.items():
+        query[name] = str(value)
+    if scenario.price_index and spec.year is not None:
+        query["prisindeks_fra"] = str(scenario.price_index.get(str(spec.year), ""))
+        query["prisindeks_aar"] = str(scenario.price_index.get(str(scenario.year), ""))
+        query["prisindeks_kilde"] = scenario.price_index_source
+    query["lagret"] = str(scenario.pk)
+    return query
+
+
+@require_POST
+def save_scenario(request: HttpRequest, code: str) -> HttpResponse:
+    """Save the scenario on the page under a name (logged-in users with permission)."""
+    selectors.municipality_name(code)  # 404 for an unknown code
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    query = QueryDict(request.POST.get("query", ""))
+    asked = _parse_query(query)
+    try:
+        scenario = actions.do_save_scenario(
+            request.user,
+            municipality_code=code,
+            name=request.POST.get("name", ""),
+            year=asked.year,
+            baseline=asked.spec,
+            parameter_changes=asked.changes,
+            price_index=asked.price_index if asked.baseline == "earlier" else None,
+            price_index_source=asked.price_source,
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        url = reverse("savings_scenario", args=[code])
+        return HttpResponseRedirect(f"{url}?{query.urlencode()}")
+    messages.success(
+        request, gettext("The scenario «%(name)s» is saved.") % {"name": scenario.name}
+    )
+    return HttpResponseRedirect(
+        f"{reverse('savings_scenario', args=[code])}?{saved_query(scenario).urlencode()}"
+    )
+
+
+@require_GET
+def saved_scenarios(request: HttpRequest, code: str) -> HttpResponse:
+    """The scenarios saved for a municipality."""
+    name = selectors.municipality_name(code)
+    rows = [
+        (scenario, saved_query(scenario).urlencode())
+        for scenario in SavedScenario.objects.filter(municipality_code=code)
+    ]
+    return render(
+        request,
+        "savings/saved_list.html",
+        {
+            "code": code,
+            "name": name,
+            "rows": rows,
+            "can_delete": request.user.has_perm("savings.delete_savedscenario"),
+        },
+    )
+
+
+@require_GET
+def saved_scenario_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(SavedScenario, pk=pk, municipality_code=code)
+    context = _scenario(request, code, saved_query(scenario))
+    if context["report"] is None:
+        raise Http404(context["error"])
+    context["saved_scenario"] = scenario
+    return render_pdf(
+        request,
+        "savings/scenario_pdf.html",
+        context,
+        filename=f"besparelser-{code}-{scenario.pk}.pdf",
+    )
+
+
+@require_POST
+def delete_saved_scenario(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(SavedScenario, pk=pk, municipality_code=code)
+    actions.do_delete_scenario(request.user, scenario)
+    messages.success(
+        request, gettext("The scenario «%(name)s» is deleted.") % {"name": scenario.name}
+    )
+    return HttpResponseRedirect(reverse("saved_scenarios", args=[code]))
