@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import socket
 import subprocess
@@ -9,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +28,30 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes whose parent is ``pid``, with their command lines."""
+    found: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found[int(entry.name)] = command
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _get(url: str) -> tuple[int, str, dict[str, str]]:
@@ -62,8 +89,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
                 time.sleep(0.3)
         yield base, demo.stdout
     finally:
+        children = _children(server.pid)
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=90)
+    # Stopping the server stops gunicorn and the background worker with it.
+    assert server.returncode == 0
+    assert any("trepart.cli worker" in command for command in children.values()), children
+    assert [pid for pid in children if _running(pid)] == []
 
 
 def test_demo_prints_the_demo_logins(served: tuple[str, str]) -> None:
@@ -108,3 +140,43 @@ def test_pdf_reports_render_with_the_collected_static_files(served: tuple[str, s
         assert r.status == 200
         assert r.headers["Content-Type"] == "application/pdf"
         assert r.read(5) == b"%PDF-"
+
+
+def test_an_import_sent_to_the_api_is_done_by_the_background_worker(
+    served: tuple[str, str],
+) -> None:
+    """`trepart serve` starts `trepart worker` beside gunicorn: the queued import runs."""
+    base, _ = served
+    auth = "Basic " + base64.b64encode(b"koordinator:trepart-demo-koordinator").decode()
+    good = Path(__file__).resolve().parents[1] / "data" / "indicators" / "good.csv"
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{good.name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + good.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        base + "/api/indicators/imports",
+        data=body,
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Authorization": auth,
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 202
+        job = json.loads(response.read())
+    deadline = time.monotonic() + 60
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        poll = urllib.request.Request(job["url"], headers={"Authorization": auth})
+        with urllib.request.urlopen(poll, timeout=10) as response:
+            job = json.loads(response.read())
+    assert job["status"] == "succeeded", job
+    result = job["result"]
+    assert result["rows"] == 6
+    assert result["created"] + result["superseded"] + result["unchanged"] == 6

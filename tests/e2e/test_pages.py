@@ -27,7 +27,10 @@ PAGES = {
     "seed-study": "/besparelser/samarbeid-lonner-seg/",
     "savings-lunner": "/kommuner/3234/besparelser/?grunnlag=earlier&fra=2007",
     "savings-bad-parameter": "/kommuner/3234/besparelser/?annual_wage_nok=abc",
+    "savings-group-without-grouping": "/kommuner/3234/besparelser/?grunnlag=group",
+    "savings-saved-none": "/kommuner/3234/besparelser/lagret/",
     "seed-study-literal": "/besparelser/samarbeid-lonner-seg/?lesing=as_printed",
+    "effect-studies": "/effektstudier/",
     "not-found": "/kommuner/0000/",
 }
 

@@ -131,3 +131,33 @@ class SeedCheckOut(Schema):
     printed_share_pct: str
     implied_operating_expenses_mnok: str
     implied_operating_expenses_from_recomputed_mnok: str
+
+
+class JobErrorOut(Schema):
+    file: str
+    row: int | None
+    column: str
+    reason: str
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    progress: float
+    message: str
+    errors: list[JobErrorOut]
+    error_count: int
+    result: dict[str, object]
+    result_url: str
+    url: str
+    page: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class FormErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]

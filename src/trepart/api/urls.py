@@ -7,14 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
-from ninja import NinjaAPI, Query
+from django.contrib.auth import authenticate
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import translation
+from ninja import File, Form, NinjaAPI, Query, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import HttpBasicAuth, django_auth
 
 from trepart import __version__
 from trepart.analysis import municipalities, savings, seed_study
 from trepart.api import schemas
+from trepart.core import jobs
+from trepart.core.models import Job
 from trepart.indicators import selectors as indicator_selectors
+from trepart.indicators import uploads
 from trepart.registry import selectors
 from trepart.registry.models import Cohort, Participation, Programme
 from trepart.savings import selectors as savings_selectors
@@ -26,7 +34,9 @@ api = NinjaAPI(
         "Read access to Trepart's programme registry, to Norway's municipalities and their "
         "code changes 2002–2024 (Statistisk sentralbyrå, Klass 131, NLOD), to indicator "
         "values and to the seed study's savings table. "
-        "Participations flagged `is_demo` are demonstration data, not real member lists."
+        "Participations flagged `is_demo` are demonstration data, not real member lists. "
+        "Importing indicator files needs a user with permission to add indicator values: "
+        "HTTP Basic authentication (over HTTPS) or a logged-in session with its CSRF token."
     ),
     urls_namespace="api",
 )
@@ -258,15 +268,29 @@ def municipality_savings(
     request: HttpRequest, code: str, year: int, baseline: str = "national"
 ) -> dict[str, object]:
     """A municipality's savings in `year` from its stored indicator values, against
-    `baseline` = `national` (the national average that year, rates and shares) or
-    `earlier:YEAR` (its own values in YEAR). Any cost parameter can be changed by passing it by
-    name, e.g. `annual_wage_nok=650000` (see `trepart savings parameters`). The report holds
-    every item with its status and trace, the total (uncertain items left out) and the share of
-    operating expenses; `synthetic` is true for demo values."""
+    `baseline` = `national` (the national average that year, rates and shares),
+    `earlier:YEAR` (its own values in YEAR) or `group` / `group:GROUPING` (the average of its
+    comparison group that year, in the grouping imported last or the one named). Any cost
+    parameter can be changed by passing it by name, e.g. `annual_wage_nok=650000` (see
+    `trepart savings parameters`). With `earlier:YEAR`, `price_index=YEAR:VALUE` (repeated, for
+    the baseline year and `year`) and `price_source` express the baseline's kroner in `year`'s
+    prices. The report holds every item with its status and trace, the total (uncertain items
+    left out) and the share of operating expenses; `synthetic` is true for demo values."""
     changes = {name: request.GET[name] for name in savings.PARAMETER_NAMES if name in request.GET}
     try:
+        price_index: dict[int, str] = {}
+        for text in request.GET.getlist("price_index"):
+            index_year, sep, value = text.partition(":")
+            if not sep or not index_year.strip().isdigit():
+                raise ValueError(f"price_index {text!r}: use YEAR:VALUE, e.g. 2007:80.1")
+            price_index[int(index_year)] = value
         inputs, report = savings_selectors.compute_scenario(
-            code, year, baseline=baseline, changes=changes
+            code,
+            year,
+            baseline=baseline,
+            changes=changes,
+            price_index=price_index or None,
+            price_source=request.GET.get("price_source", ""),
         )
     except (ValueError, savings.SavingsError, savings_selectors.SavingsInputMissing) as error:
         raise HttpError(422, str(error)) from None
@@ -277,3 +301,98 @@ def municipality_savings(
         "synthetic": inputs.synthetic,
         **report.to_json(),
     }
+
+
+class PasswordAuth(HttpBasicAuth):
+    """HTTP Basic with a Trepart user name and password (no CSRF token needed)."""
+
+    def authenticate(self, request: HttpRequest, username: str, password: str) -> object | None:
+        user = authenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            return None
+        request.user = user
+        return user
+
+
+#: the import endpoints accept HTTP Basic, or Django's session cookie with a CSRF token
+IMPORT_AUTH = [PasswordAuth(), django_auth]
+
+
+def _job_out(request: HttpRequest, job: Job) -> schemas.JobOut:
+    progress, message = job.live()
+    return schemas.JobOut(
+        id=job.pk,
+        kind=job.kind,
+        title=job.display_title(),
+        status=job.status,  # type: ignore[arg-type]
+        progress=progress,
+        message=message,
+        errors=[schemas.JobErrorOut(**error) for error in job.errors],
+        error_count=job.error_count,
+        result=job.result,
+        result_url=request.build_absolute_uri(job.result_url) if job.result_url else "",
+        url=request.build_absolute_uri(reverse("api:get_job", args=[job.pk])),
+        page=request.build_absolute_uri(reverse("job", args=[job.pk])),
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+@api.post(
+    "/indicators/imports",
+    auth=IMPORT_AUTH,
+    response={202: schemas.JobOut, 403: schemas.ErrorOut, 422: schemas.FormErrorOut},
+    tags=["indicators"],
+)
+def import_indicators(
+    request: HttpRequest,
+    response: HttpResponse,
+    file: UploadedFile = File(...),  # type: ignore[type-arg]  # noqa: B008
+    format: str = Form(""),  # type: ignore[type-arg]
+    mapping: str = Form(""),  # type: ignore[type-arg]
+    source: str = Form(""),  # type: ignore[type-arg]
+    note: str = Form(""),  # type: ignore[type-arg]
+    check_only: bool = Form(False),  # type: ignore[type-arg]
+) -> Status[object]:
+    """Import a file of indicator values (CSV, XLSX or JSON-stat2) as a background job.
+
+    Multipart form: `file`, and optionally `format` (csv, xlsx, jsonstat; default from the
+    file name), `mapping` (JSON-stat2: a preset, e.g. `kostra-12362`), `source` (for rows
+    without one), `note` and `check_only` (validate, store nothing). Answers 202 with the job;
+    poll its `url` (`GET /api/jobs/{id}`) until `status` is `succeeded` or `failed`. A file
+    with errors stores nothing; the job's `errors` name file, row, column and reason.
+    Needs permission to add indicator values (HTTP Basic or a session with CSRF token).
+    """
+    if not request.user.has_perm(uploads.PERMISSION):
+        return Status(403, schemas.ErrorOut(detail="you may not import indicator values"))
+    with translation.override("en"):
+        form = uploads.UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+            return Status(
+                422, schemas.FormErrorOut(detail="the upload was not accepted", errors=errors)
+            )
+        job = uploads.start_import(request.user, form)
+        job.refresh_from_db()
+        out = _job_out(request, job)
+    response["Location"] = out.url
+    return Status(202, out)
+
+
+@api.get(
+    "/jobs/{job_id}",
+    auth=IMPORT_AUTH,
+    response={200: schemas.JobOut, 404: schemas.ErrorOut},
+    tags=["jobs"],
+)
+def get_job(request: HttpRequest, job_id: int) -> Status[object]:
+    """A background job you started (an import): status, progress 0–1, message, errors, result.
+
+    `status` is queued, running, succeeded or failed; texts are in English.
+    """
+    job = jobs.get_visible(request.user, job_id)
+    if job is None:
+        return Status(404, schemas.ErrorOut(detail=f"no job {job_id} of yours"))
+    with translation.override("en"):
+        return Status(200, _job_out(request, job))

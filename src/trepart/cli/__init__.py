@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from typing import Annotated
 
@@ -20,7 +22,7 @@ app = typer.Typer(
 
 
 def _mount_subcommands() -> None:
-    from trepart.cli import indicators, municipalities, savings
+    from trepart.cli import effects, indicators, municipalities, register, savings
 
     app.add_typer(
         municipalities.app,
@@ -36,6 +38,16 @@ def _mount_subcommands() -> None:
         savings.app,
         name="savings",
         help="Savings: cost parameters and the seed study's table.",
+    )
+    app.add_typer(
+        register.app,
+        name="register",
+        help="HR-register extracts: indicators per municipality and year; synthetic extracts.",
+    )
+    app.add_typer(
+        effects.app,
+        name="effects",
+        help="Effect estimates: staggered difference-in-differences and synthetic control.",
     )
 
 
@@ -76,15 +88,33 @@ def serve(
     dev: Annotated[
         bool, typer.Option("--dev", help="Django's auto-reloading development server instead.")
     ] = False,
+    background_worker: Annotated[
+        bool,
+        typer.Option(
+            "--background-worker/--no-background-worker",
+            help="Run the background worker (imports and other long jobs) beside the server; "
+            "turn it off when `trepart worker` runs as a service of its own.",
+        ),
+    ] = True,
 ) -> None:
-    """Apply migrations, collect static files and serve Trepart (gunicorn; --dev for Django's)."""
+    """Apply migrations, collect static files and serve Trepart (gunicorn; --dev for Django's),
+    with the background worker beside it."""
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    # Django's auto-reloader runs this command again in a child process (RUN_MAIN=true):
+    # only the first process starts the worker.
+    reloaded = os.environ.get("RUN_MAIN") == "true"
+    if not reloaded:
+        call_command("migrate", interactive=False, verbosity=0)
+    worker_process = _start_worker() if background_worker and not reloaded else None
     if dev:
-        call_command("runserver", f"{host}:{port}")
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        try:
+            call_command("runserver", f"{host}:{port}")
+        finally:
+            _stop_worker(worker_process)
         return
     _collect_static_if_changed()
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -104,7 +134,73 @@ def serve(
         "--forwarded-allow-ips",
         "127.0.0.1",
     ]
-    os.execv(sys.executable, argv)
+    if worker_process is None:
+        os.execv(sys.executable, argv)
+    server = subprocess.Popen(argv)
+
+    def forward(signum: int, frame: object) -> None:
+        server.send_signal(signum)
+
+    for handled in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(handled, forward)
+    try:
+        code = server.wait()
+    finally:
+        _stop_worker(worker_process)
+    raise typer.Exit(code)
+
+
+#: seconds the worker gets to finish the job it is running when the server stops
+WORKER_STOP_SECONDS = 60
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    sys.exit(0)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    typer.echo("Background worker started (trepart worker).")
+    return subprocess.Popen([sys.executable, "-m", "trepart.cli", "worker"])
+
+
+def _stop_worker(process: subprocess.Popen[bytes] | None) -> None:
+    """Ask the worker to stop after its current job; end it if it takes too long."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@app.command()
+def worker(
+    interval: Annotated[
+        float, typer.Option(help="Seconds between looks for new jobs when idle.", min=0.0)
+    ] = 1.0,
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run the jobs waiting now, then stop.")
+    ] = False,
+) -> None:
+    """Run the background worker: imports and other long jobs queued from the web and the API.
+
+    `trepart serve` starts one; run it yourself with `serve --no-background-worker`, e.g. as
+    a service of its own. It stops after the current job on SIGTERM or Ctrl+C.
+    """
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command(
+        "db_worker",
+        interval=interval,
+        batch=batch,
+        reload=False,
+        startup_delay=False,
+        verbosity=1,
+    )
 
 
 def _collect_static_if_changed() -> None:

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from trepart.analysis import indicator_files, jsonstat, municipalities
 from trepart.cli import setup_django
+from trepart.indicators import imports
 
 app = typer.Typer(
     help=(
@@ -124,49 +125,23 @@ def import_(
     """Import a file of indicator values: every row, or nothing if any row has an error."""
     if not file.is_file():
         raise _fail(f"{file}: no such file")
-    chosen = fmt or ("jsonstat" if file.suffix.lower() == ".json" else None)
-    if chosen is None:
-        try:
-            chosen = indicator_files.detect_format(file)
-        except ValueError as error:
-            raise _fail(str(error)) from None
-    if chosen not in ("csv", "xlsx", "jsonstat"):
-        raise _fail(f"unknown format {chosen!r}: use csv, xlsx or jsonstat")
-    if chosen == "jsonstat" and mapping is None:
-        raise _fail(
-            f"a JSON-stat2 file needs --mapping (a JSON file or {', '.join(jsonstat.PRESETS)})"
-        )
+    try:
+        imports.choose_format(file, fmt, mapping)
+    except imports.ImportOptionError as error:
+        if error.option == "mapping":
+            raise _fail(
+                f"a JSON-stat2 file needs --mapping (a JSON file or {', '.join(jsonstat.PRESETS)})"
+            ) from None
+        raise _fail(str(error)) from None
     _database()
-    from trepart.indicators import actions, selectors
-
-    known = selectors.indicator_catalogue()
+    options = imports.ImportOptions(fmt=fmt, mapping=mapping, source=source, note=note)
     actor = _user(user)
-    extra: list[str] = []
     with _progress(f"Reading {file.name}") as progress:
-        if chosen == "jsonstat":
-            assert mapping is not None
-            try:
-                read = jsonstat.read_file(
-                    file, mapping, indicators=known, source=source, progress=progress
-                )
-            except jsonstat.JsonStatError as error:
-                raise _fail(f"{file.name}: {error}") from None
-            parsed = read.parsed
-            if read.missing:
-                extra.append(f"{read.missing} missing cells skipped")
-            if read.other_regions:
-                regions = ", ".join(f"{code} {label}" for code, label in read.other_regions)
-                extra.append(
-                    f"{len(read.comparison)} values of other regions not stored: {regions}"
-                )
-        else:
-            parsed = indicator_files.read_file(
-                file,
-                fmt="xlsx" if chosen == "xlsx" else "csv",
-                indicators=known,
-                default_source=source or "",
-                progress=progress,
-            )
+        try:
+            read = imports.read(file, options, progress=progress)
+        except imports.ImportOptionError as error:
+            raise _fail(str(error)) from None
+    parsed = read.parsed
     if not parsed.ok:
         for line in parsed.error_lines():
             typer.echo(line, err=True)
@@ -174,17 +149,17 @@ def import_(
         raise typer.Exit(2)
     if dry_run:
         typer.echo(f"{file.name}: {len(parsed.rows)} rows are valid; nothing written (--dry-run).")
-        for line in extra:
+        for line in read.notes:
             typer.echo(line)
         return
     with _progress(f"Writing {file.name}") as progress:
-        batch = actions.do_import(actor, parsed, fmt=chosen, note=note, progress=progress)
+        batch = imports.store(actor, read, options, progress=progress)
     typer.echo(
         f"Imported {file.name} as import {batch.pk}: {batch.row_count} rows "
         f"({batch.created_count} new, {batch.superseded_count} replaced, "
         f"{batch.unchanged_count} already stored)."
     )
-    for line in extra:
+    for line in read.notes:
         typer.echo(line)
 
 

@@ -122,6 +122,12 @@ SETTINGS: tuple[Setting, ...] = (
         parse_positive_int,
     ),
     Setting(
+        "TREPART_MAX_UPLOAD_MB",
+        "200",
+        "The largest file (MB) the web page and the API accept for an import.",
+        parse_positive_int,
+    ),
+    Setting(
         "TREPART_BEHIND_PROXY",
         "false",
         "Trust the X-Forwarded-Proto header from a reverse proxy that terminates HTTPS.",

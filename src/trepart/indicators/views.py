@@ -14,7 +14,14 @@ from trepart import charts
 from trepart.analysis import municipalities
 from trepart.analysis.indicator_files import write_template
 from trepart.core.i18n import ui_language
-from trepart.indicators import selectors
+from trepart.indicators import groups, selectors
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    point: selectors.SeriesPoint
+    #: the comparison group's average of the same period (None without one)
+    group: float | None
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,7 @@ class IndicatorSection:
     help: str
     chart: charts.Chart
     chart_id: str
+    rows: tuple[SectionRow, ...]
 
 
 def _structure_date(request: HttpRequest) -> dt.date:
@@ -37,7 +45,11 @@ def _structure_date(request: HttpRequest) -> dt.date:
 
 
 def _chart(
-    series: selectors.IndicatorSeries, name: str, municipality: str, chart_id: str
+    series: selectors.IndicatorSeries,
+    name: str,
+    municipality: str,
+    chart_id: str,
+    group: tuple[str, dict[tuple[int, int | None], float]] | None = None,
 ) -> charts.Chart:
     national = gettext("National average")
     labels = [str(p.year) if p.quarter is None else f"{p.year} K{p.quarter}" for p in series.points]
@@ -48,10 +60,18 @@ def _chart(
         charts.LinePoint(label, national, p.national)
         for label, p in zip(labels, series.points, strict=True)
     ]
+    order = [municipality, national]
+    if group is not None:
+        group_label, values = group
+        points += [
+            charts.LinePoint(label, group_label, values.get((p.year, p.quarter)))
+            for label, p in zip(labels, series.points, strict=True)
+        ]
+        order.append(group_label)
     return charts.lines(
         points,
         x_order=labels,
-        series_order=[municipality, national],
+        series_order=order,
         x_title=gettext("Year"),
         y_title=name,
         series_title="",
@@ -64,6 +84,27 @@ class OverviewRow:
     series: selectors.IndicatorSeries
     name: str
     latest: selectors.SeriesPoint
+    group: float | None = None
+
+
+def _group(
+    request: HttpRequest, page: selectors.MunicipalityIndicators
+) -> groups.GroupContext | None:
+    """The municipality's comparison group (the grouping asked for, else the one imported
+    last), None when no grouping is imported or the municipality is in none."""
+    slug = request.GET.get("gruppering") or groups.latest_grouping_slug()
+    if not slug:
+        return None
+    try:
+        return groups.group_context(
+            slug,
+            page.code,
+            (s.indicator.id for s in page.series),
+            structure_date=page.structure_date,
+            version=page.store_version,
+        )
+    except groups.GroupingMissing as error:
+        raise Http404(str(error)) from None
 
 
 @require_GET
@@ -71,8 +112,21 @@ def municipality_indicators(request: HttpRequest, code: str) -> HttpResponse:
     """All indicators' latest values, and one indicator's series as a chart and a table."""
     page = selectors.municipality_indicators(code, structure_date=_structure_date(request))
     language = ui_language()
+    group = _group(request, page)
+    by_group: dict[str, dict[tuple[int, int | None], float]] = {}
+    for average in group.averages if group else ():
+        by_group.setdefault(average.indicator_id, {})[(average.year, average.quarter)] = (
+            average.value
+        )
     overview = [
-        OverviewRow(series, series.indicator.name(language), series.points[-1])
+        OverviewRow(
+            series,
+            series.indicator.name(language),
+            series.points[-1],
+            by_group.get(series.indicator.id, {}).get(
+                (series.points[-1].year, series.points[-1].quarter)
+            ),
+        )
         for series in page.series
         if series.points
     ]
@@ -84,18 +138,36 @@ def municipality_indicators(request: HttpRequest, code: str) -> HttpResponse:
     if chosen is not None:
         name = chosen.indicator.name(language)
         chart_id = f"chart-{chosen.indicator.id}"
+        values = by_group.get(chosen.indicator.id, {})
         section = IndicatorSection(
             series=chosen,
             name=name,
             help=chosen.indicator.help(language),
-            chart=_chart(chosen, name, page.name, chart_id),
+            chart=_chart(
+                chosen,
+                name,
+                page.name,
+                chart_id,
+                None if group is None else (_group_label(group), values),
+            ),
             chart_id=chart_id,
+            rows=tuple(SectionRow(p, values.get((p.year, p.quarter))) for p in chosen.points),
         )
     return render(
         request,
         "indicators/municipality.html",
-        {"page": page, "overview": overview, "section": section},
+        {
+            "page": page,
+            "overview": overview,
+            "section": section,
+            "group": group,
+            "group_label": None if group is None else _group_label(group),
+        },
     )
+
+
+def _group_label(group: groups.GroupContext) -> str:
+    return gettext("Average of %(group)s") % {"group": group.group_name}
 
 
 TEMPLATE_TYPES = {

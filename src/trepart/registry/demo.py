@@ -251,7 +251,24 @@ def _left(spec: DemoProgramme, rng: random.Random) -> dt.date | None:
 
 def _demo_logins() -> list[DemoLogin]:
     user_model = get_user_model()
-    registry_permissions = Permission.objects.filter(content_type__app_label="registry")
+    # Programme staff edit the registry and keep savings scenarios.
+    registry_permissions = (
+        Permission.objects.filter(content_type__app_label="registry")
+        | Permission.objects.filter(
+            content_type__app_label="savings", codename__endswith="savedscenario"
+        )
+        | (
+            # Programme staff import indicator files (the page "Import indicator data").
+            Permission.objects.filter(
+                content_type__app_label="indicators",
+                codename__in=("add_indicatorvalue", "view_indicatorvalue", "view_importbatch"),
+            )
+        )
+        # Programme staff start effect studies.
+        | Permission.objects.filter(
+            content_type__app_label="evaluation", codename="add_effectstudy"
+        )
+    )
     for login in DEMO_LOGINS:
         user, _created = user_model.objects.get_or_create(username=login.username)
         user.set_password(login.password)
