@@ -1,0 +1,230 @@
+"""The engines the register pipeline runs on: connecting, reading the input, keeping results.
+
+This is the only engine-specific code: everything the pipeline computes is one set of Ibis
+expressions (``_validate`` and ``_pipeline``). Each input table is read with a ``_row`` column,
+the row's number as a person finds it in the file: in CSV the header is row 1, so the first
+data row is row 2; in Parquet the first row is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis  # type: ignore[import-untyped]
+import ibis.expr.types as ir  # type: ignore[import-untyped]
+import pyarrow as pa
+
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
+
+ROW = "_row"
+_names = itertools.count()
+
+
+def _fresh(prefix: str) -> str:
+    return f"trepart_{prefix}_{os.getpid()}_{next(_names)}"
+
+
+class Backend:
+    """One connection: read the input files, keep intermediate results, register small tables."""
+
+    name: Engine
+    con: Any
+
+    def read(self, path: Path) -> ir.Table:
+        raise NotImplementedError
+
+    def keep(self, expr: ir.Table) -> ir.Table:
+        """Compute ``expr`` once and return a table that reads the stored result."""
+        raise NotImplementedError
+
+    def small(self, data: pa.Table) -> ir.Table:
+        """Return a small in-memory table (calendar, years, codes) usable in any expression."""
+        return ibis.memtable(data)
+
+    def close(self) -> None:
+        """Release what this run created."""
+
+
+def csv_header(path: Path) -> list[str]:
+    """Return the column names of a CSV file's header line (UTF-8, optional byte-order mark)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+class CsvShapeError(ValueError):
+    """A CSV file that cannot be read as a table: ``row`` (header = 1) is the first bad one."""
+
+    def __init__(self, row: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.row = row
+        self.reason = reason
+
+
+def _first_bad_row(path: Path, width: int) -> int | None:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for number, record in enumerate(csv.reader(handle), start=1):
+            if len(record) != width:
+                return number
+    return None
+
+
+def read_csv_arrow(path: Path) -> pa.Table:
+    """Read a CSV file with every column as text (empty = null) and the ``_row`` column."""
+    from pyarrow import csv as pacsv
+
+    try:
+        names = csv_header(path)
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except UnicodeDecodeError:
+        raise CsvShapeError(None, "not a UTF-8 text file") from None
+    except pa.ArrowInvalid as error:
+        row = _first_bad_row(path, len(names))
+        detail = str(error).split("\n")[0]
+        if row is not None:
+            detail = f"expected {len(names)} values as in the header ({detail})"
+        raise CsvShapeError(row, f"cannot read the CSV file: {detail}") from None
+    rows = pa.array(range(2, table.num_rows + 2), type=pa.int64())
+    return table.append_column(ROW, rows)
+
+
+class DuckDBBackend(Backend):
+    """The embedded default: DuckDB in this process, spilling to a temporary folder if needed."""
+
+    name: Engine = "duckdb"
+
+    def __init__(self) -> None:
+        self.con = ibis.duckdb.connect()
+        self._spill = tempfile.TemporaryDirectory(prefix="trepart-register-")
+        self.con.raw_sql(f"SET temp_directory = '{_quote(self._spill.name)}'")
+        # Row order is never relied on after reading; not keeping it saves memory and time.
+        self.con.raw_sql("SET preserve_insertion_order = false")
+        # DuckDB spills to disk beyond this; the default keeps a national extract near 2 GiB.
+        limit = os.environ.get("TREPART_DUCKDB_MEMORY_LIMIT", "1GB")
+        self.con.raw_sql(f"SET memory_limit = '{_quote(limit)}'")
+
+    def read(self, path: Path) -> ir.Table:
+        if path.suffix == ".parquet":
+            table = self.con.read_parquet(path, table_name=_fresh("in"), file_row_number=True)
+            return table.mutate(**{ROW: table.file_row_number + 1}).drop("file_row_number")
+        return ibis.memtable(read_csv_arrow(path))
+
+    def keep(self, expr: ir.Table) -> ir.Table:
+        return self.con.create_table(_fresh("t"), expr, temp=True)
+
+    def close(self) -> None:
+        self.con.disconnect()
+        self._spill.cleanup()
+
+
+class SparkBackend(Backend):
+    """PySpark through Ibis: the active SparkSession, or a new local one (``local[2]``)."""
+
+    name: Engine = "spark"
+
+    def __init__(self) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as error:  # pragma: no cover - pyspark is the 'spark' extra
+            raise RuntimeError(
+                "the Spark engine needs PySpark: pip install 'trepart[spark]'"
+            ) from error
+        session = SparkSession.getActiveSession()
+        if session is None:
+            session = (
+                SparkSession.builder.master("local[2]")
+                .appName("trepart-register")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate()
+            )
+        self.session = session
+        self.con = ibis.pyspark.connect(session)
+        self._views: list[str] = []
+        self._cached: list[ir.Table] = []
+
+    def read(self, path: Path) -> ir.Table:
+        from pyspark.sql import functions as F
+
+        if path.suffix == ".parquet":
+            frame = self.session.read.parquet(str(path))
+            first = 1
+        else:
+            frame = self.session.read.csv(
+                str(path), header=True, inferSchema=False, encoding="UTF-8", multiLine=True
+            )
+            first = 2
+        # File order survives reading: partitions are consecutive slices of the file and keep
+        # their rows in order. The monotonically increasing id is (partition << 33) + position;
+        # each partition's offset is the number of rows in the partitions before it.
+        tagged = frame.withColumn("_id", F.monotonically_increasing_id())
+        tagged = tagged.withColumn("_part", F.shiftright("_id", 33)).withColumn(
+            "_pos", F.col("_id").bitwiseAND((1 << 33) - 1)
+        )
+        sizes = tagged.groupBy("_part").count().collect()
+        offsets: dict[int, int] = {}
+        total = 0
+        for part, count in sorted((int(r["_part"]), int(r["count"])) for r in sizes):
+            offsets[part] = total
+            total += count
+        mapping = self.session.createDataFrame(
+            [(part, offset) for part, offset in offsets.items()] or [(0, 0)],
+            "_part long, _offset long",
+        )
+        numbered = (
+            tagged.join(F.broadcast(mapping), "_part")
+            .withColumn(ROW, F.col("_offset") + F.col("_pos") + F.lit(first))
+            .drop("_id", "_part", "_pos", "_offset")
+        )
+        name = _fresh("in")
+        numbered.createOrReplaceTempView(name)
+        self._views.append(name)
+        return self.con.table(name)
+
+    def small(self, data: pa.Table) -> ir.Table:
+        # Ibis registers memtables when it executes, but not when it caches: use a view.
+        types = {"string": "string", "int64": "bigint", "date32[day]": "date", "bool": "boolean"}
+        ddl = ", ".join(f"`{f.name}` {types[str(f.type)]}" for f in data.schema)
+        rows = [tuple(row.values()) for row in data.to_pylist()]
+        frame = self.session.createDataFrame(rows, ddl)
+        name = _fresh("small")
+        frame.createOrReplaceTempView(name)
+        self._views.append(name)
+        return self.con.table(name)
+
+    def keep(self, expr: ir.Table) -> ir.Table:
+        kept = expr.cache()
+        self._cached.append(kept)
+        return kept
+
+    def close(self) -> None:
+        for kept in self._cached:
+            kept.release()
+        for name in self._views:
+            self.session.catalog.dropTempView(name)
+
+
+def connect(engine: Engine) -> Backend:
+    """Return a new :class:`Backend` for ``engine``."""
+    if engine == "duckdb":
+        return DuckDBBackend()
+    if engine == "spark":
+        return SparkBackend()
+    raise ValueError(f"unknown engine {engine!r}: use 'duckdb' or 'spark'")
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")

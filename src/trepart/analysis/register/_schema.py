@@ -1,0 +1,42 @@
+"""The two input tables of an HR-register extract: columns, kinds and the allowed values."""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+Kind = Literal["id", "code", "date", "number", "choice"]
+
+TABLES: tuple[str, ...] = ("employments", "absences")
+
+END_REASONS: tuple[str, ...] = ("quit", "afp", "retirement", "disability", "death", "other")
+CERTIFIERS: tuple[str, ...] = ("self", "doctor")
+
+
+class Column(NamedTuple):
+    """One input column: its name, kind, whether a value is required and the allowed choices."""
+
+    name: str
+    kind: Kind
+    required: bool
+    choices: tuple[str, ...] = ()
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "employments": (
+        Column("employee_id", "id", True),
+        Column("municipality", "code", True),
+        Column("birth_date", "date", True),
+        Column("start_date", "date", True),
+        Column("end_date", "date", False),
+        Column("fte_pct", "number", True),
+        Column("end_reason", "choice", False, END_REASONS),
+    ),
+    "absences": (
+        Column("employee_id", "id", True),
+        Column("municipality", "code", True),
+        Column("start_date", "date", True),
+        Column("end_date", "date", True),
+        Column("grade_pct", "number", True),
+        Column("certified_by", "choice", True, CERTIFIERS),
+    ),
+}
