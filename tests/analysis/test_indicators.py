@@ -60,8 +60,8 @@ def test_the_fixed_ids_are_all_in_the_catalogue() -> None:
 def test_every_indicator_has_every_field_filled_in(indicator: Indicator) -> None:
     for f in fields(indicator):
         value = getattr(indicator, f.name)
-        if f.name in ("lower_is_better", "weight"):
-            continue  # None is meaningful for these two
+        if f.name in ("lower_is_better", "weight", "maximum"):
+            continue  # None is meaningful for these
         assert value is not None and value != "", f"{indicator.id}.{f.name} is empty"
     assert problems(indicator) == {}
 

@@ -535,8 +535,10 @@ def parse_value(text: str) -> float:
 
 
 def _out_of_range(indicator: Indicator, value: float) -> str | None:
-    if indicator.unit == "percent" and not 0 <= value <= 100:
-        return f"{value:g} is outside 0–100 for {indicator.id} (a percentage)"
+    if indicator.unit == "percent":
+        top = 100.0 if indicator.maximum is None else indicator.maximum
+        if not 0 <= value <= top:
+            return f"{value:g} is outside 0–{top:g} for {indicator.id} (a percentage)"
     if indicator.unit == "share" and not 0 <= value <= 1:
         return f"{value:g} is outside 0–1 for {indicator.id} (a share, not a percentage)"
     if indicator.unit in NON_NEGATIVE_UNITS and value < 0:

@@ -107,6 +107,9 @@ class Indicator:
     ``"sum"`` for volumes and money, ``"weighted_mean"`` for rates (weighted by the volume
     indicator named in ``weight``, which itself sums), ``"mean"`` for an unweighted mean.
     ``decimals``: how many decimals to show.
+    ``maximum``: the largest valid value, where the unit's own bound does not hold (a
+    percentage is 0–100, except an average position size, where one person's positions in a
+    municipality may add up to more than one full-time position).
     """
 
     id: str
@@ -123,6 +126,7 @@ class Indicator:
     definition: str
     source: str
     decimals: int
+    maximum: float | None = None
 
     def name(self, language: Language = "nb") -> str:
         """Return the name in ``language`` (nb, nn or en)."""
@@ -540,9 +544,11 @@ _BUILT_INS: tuple[Indicator, ...] = (
         help_nn="Gjennomsnittleg stillingsprosent per tilsett 1. desember.",
         help_en="Average position percentage per employee on 1 December.",
         definition="avg_fte_pct = 100 × fte_years / headcount on 1 December [percent of a "
-        "full-time position].",
+        "full-time position; above 100 where employees hold several positions in the "
+        "municipality adding up to more than one full-time position].",
         source=_PAI,
         decimals=1,
+        maximum=300.0,
     ),
     Indicator(
         id="consultant_spending_nok",
