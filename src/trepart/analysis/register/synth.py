@@ -1,0 +1,780 @@
+"""Synthetic HR-register extracts with a known programme effect (``trepart register synth``).
+
+**Every record here is invented.** The generator writes the two tables of an HR-register
+extract (``employments`` and ``absences``, see ``docs/register.md``) for a chosen number of
+employees and years, so that the register pipeline can be tried, tested and benchmarked at
+national scale, and so that the demo can go from register records to an effect estimate.
+``docs/register-synth.md`` documents the model and the sources of its targets.
+
+The model, in one paragraph: ``employees`` *positions* are spread over the municipalities
+valid on 1 January of the first year (Oslo large, many small). Each position is held by one
+person at a time; every year each holder may leave (quit, AFP at 62–66, retirement,
+disability, death, other) with age-dependent hazards, and the position is filled again after
+a vacancy, by a new hire or by someone who quit another position that year (a job change,
+often to another municipality). Some employees hold a second, smaller position at the same
+time, in the same or another municipality. Sick-leave spells are a seasonal Poisson process
+per person (self-certified: 1–8 days at 100 %; doctor-certified: days to a year, often graded),
+scaled by the person's frailty, age and the municipality's level. The programme effect thins
+doctor-certified spells in participating municipalities from the first full calendar year
+after joining, with a probability chosen so that sick leave falls by the effect size.
+
+Everything is drawn from one ``numpy`` generator seeded with ``seed``, in a fixed order, so
+the same arguments give the same tables; the effect is applied last, with its own draws, so a
+run with participants differs from one without only in the removed spells.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from trepart.analysis import municipalities
+from trepart.analysis.demo_panel import DEFAULT_EFFECTS, ONSET, Participant, onset_year
+
+__all__ = [
+    "ABSENCE_SCHEMA",
+    "EMPLOYMENT_SCHEMA",
+    "END_REASONS",
+    "SICK_LEAVE_EFFECT_PP",
+    "Extract",
+    "Progress",
+    "SynthError",
+    "check_folder",
+    "generate",
+    "write",
+]
+
+Format = Literal["parquet", "csv"]
+# on_progress(stage, done, total): called as the work advances (stages: "employments",
+# "absences", "writing").
+Progress = Callable[[str, int, int], None]
+
+END_REASONS: tuple[str, ...] = ("quit", "afp", "retirement", "disability", "death", "other")
+
+EMPLOYMENT_SCHEMA = pa.schema(
+    [
+        ("employee_id", pa.string()),
+        ("municipality", pa.string()),
+        ("birth_date", pa.date32()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("fte_pct", pa.float64()),
+        ("end_reason", pa.string()),
+    ]
+)
+ABSENCE_SCHEMA = pa.schema(
+    [
+        ("employee_id", pa.string()),
+        ("municipality", pa.string()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("grade_pct", pa.float64()),
+        ("certified_by", pa.string()),
+    ]
+)
+
+# The demo programme's effect on sick leave (−0.4 percentage points), from the demo panel.
+SICK_LEAVE_EFFECT_PP: float = next(
+    e.effect for e in DEFAULT_EFFECTS if e.indicator_id == "sick_leave_pct"
+)
+
+# -- model parameters (docs/register-synth.md gives the sources of the targets) -----------
+
+# Municipal-sector sick leave: about 10 % of contracted workdays, a fifth self-certified
+# (SSB table 12441 / KS PAI). The rates below are calibrated so that the generated extract
+# meets these levels; _DOCTOR_LEVEL_PCT is the doctor-certified level they give at a
+# municipality factor of 1 (used to size the programme effect).
+_SELF_SPELLS_PER_YEAR = 2.55
+_DOCTOR_SPELLS_PER_YEAR = 1.5
+_DOCTOR_LEVEL_PCT = 8.0
+# Of the lost workdays of a removed doctor-certified spell, the share sick leave loses: the
+# rest lie under another spell of the same person (a day counts once, at the highest grade).
+# Measured: removing spells as below lowered sick leave by 0.36 pp where 0.40 was aimed at.
+_UNOVERLAPPED_SHARE = 0.9
+# Self-certified spells: 1–8 calendar days (the IA-agreement maximum), mostly 1–3.
+_SELF_DAYS = np.arange(1, 9)
+_SELF_DAYS_P = np.array([0.38, 0.24, 0.17, 0.08, 0.05, 0.03, 0.03, 0.02])
+# Doctor-certified spells: lognormal calendar days (median 13), at most 364 (sickness
+# benefit lasts at most a year); a quarter graded, longer spells more often.
+_DOCTOR_MEDIAN_DAYS = 13.0
+_DOCTOR_SIGMA = 1.15
+_PARTIAL_GRADES = np.array([20.0, 40.0, 50.0, 60.0, 70.0, 80.0])
+_PARTIAL_GRADES_P = np.array([0.08, 0.2, 0.37, 0.15, 0.05, 0.15])
+# Relative intensity of new spells by month (January first): winter high (influenza and
+# colds), July low (holidays); SSB's quarterly sick leave is highest in Q1, lowest in Q3.
+_SEASON = np.array([1.28, 1.30, 1.14, 1.00, 0.93, 0.85, 0.55, 0.85, 1.00, 1.03, 1.05, 1.02])
+_MONTH_DAYS = np.array([31, 28.25, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_SEASON = _SEASON / (_SEASON @ _MONTH_DAYS / _MONTH_DAYS.sum())
+# Sick-leave level differences: between municipalities (lognormal SD) and year to year.
+_MUNICIPALITY_SD = 0.12
+_MUNICIPALITY_YEAR_SD = 0.05
+
+# Share of each size: Oslo and the largest cities get fixed shares of the positions (their
+# rough share of municipal employees, KS PAI); the rest are lognormal around a median.
+_LARGE_SHARES: Mapping[str, float] = {
+    "0301": 0.085,  # Oslo
+    "1201": 0.040,  # Bergen (code until 2019)
+    "4601": 0.040,  # Bergen (2020–)
+    "1601": 0.030,  # Trondheim (until 2017)
+    "5001": 0.030,  # Trondheim (2018–)
+    "1103": 0.022,  # Stavanger
+    "0219": 0.020,  # Bærum (until 2019)
+    "3024": 0.020,  # Bærum (2020–2023)
+    "1001": 0.016,  # Kristiansand (until 2019)
+    "4204": 0.016,  # Kristiansand (2020–)
+}
+_SIZE_SIGMA = 1.15
+
+# Age of the employees on the first day (KS PAI: mean age about 44, few under 22 or over 67)
+# and of new hires (younger: mean about 35).
+_STOCK_AGE = (19.0, 51.0, 2.1, 1.75)  # low, span, beta a, beta b
+_HIRE_AGE = (19.0, 45.0, 1.6, 3.0)
+
+# Position percentages: about 40 % full-time (KS: heltidsandel), the rest part-time.
+_FULLTIME_P = 0.40
+_PART_TIME_FTE = np.array([15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95.0])
+_PART_TIME_P = np.array(
+    [0.02, 0.05, 0.03, 0.04, 0.03, 0.06, 0.03, 0.12, 0.04, 0.10, 0.05, 0.09, 0.11, 0.11, 0.05, 0.05,
+     0.03]
+)  # fmt: skip
+_ODD_FTE_P = 0.08  # part-time percentages with decimals (46.67 %), as in real registers
+
+# Annual exit hazards by age (on 1 January) and reason.
+_QUIT_BY_AGE = ((30, 0.16), (50, 0.08), (200, 0.045))
+_OTHER_EXIT = 0.025
+_AFP_HAZARD = 0.19  # at 62–66 on 1 January
+_EARLY_PENSION = 0.02  # retirement at 62–66 without AFP
+_RETIREMENT_67 = 0.55
+_LAST_AGE = 69  # public-sector age limit is 70: everyone 69 on 1 January leaves that year
+_MOVE_P = 0.35  # a quitter under 58 who takes another municipal position (job change)
+_VACANCY_DAYS = 40.0  # mean days a position stands empty
+_SECOND_JOB_P = 0.10  # positions whose holder also takes a second, smaller one
+_SECOND_JOB_ELSEWHERE_P = 0.4
+_SECOND_JOB_DAYS = 700.0
+_SECOND_FTE = np.array([10, 15, 20, 25, 30, 40.0])
+_CHUNK = 100_000  # positions per batch of spell draws
+
+
+class SynthError(ValueError):
+    """Bad arguments to :func:`generate` (employees, years, participants or the effect)."""
+
+
+@dataclass(frozen=True)
+class Extract:
+    """A generated extract: the two tables and the truth behind them (``truth.json``)."""
+
+    employments: pa.Table
+    absences: pa.Table
+    truth: dict[str, Any]
+
+
+# -- dates as day numbers ------------------------------------------------------------------
+
+_Days = npt.NDArray[np.int64]
+
+
+def _day(on: date) -> int:
+    return int(np.datetime64(on, "D").astype(np.int64))
+
+
+def _years_of(days: _Days) -> _Days:
+    return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def _months_of(days: _Days) -> _Days:
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12
+
+
+def _age_on(day: _Days | int, birth: _Days) -> _Days:
+    """Approximate completed years (good enough for hazards; never used for a definition)."""
+    return np.floor((np.asarray(day) - birth) / 365.2425).astype(np.int64)
+
+
+# -- municipalities and participants ------------------------------------------------------
+
+
+def _municipality_weights(codes: Sequence[str], rng: np.random.Generator) -> npt.NDArray[Any]:
+    drawn = np.exp(rng.normal(0.0, _SIZE_SIGMA, len(codes)))
+    fixed = np.array([_LARGE_SHARES.get(c, 0.0) for c in codes])
+    free = fixed == 0
+    weights = np.where(free, drawn, 0.0)
+    weights = weights / weights.sum() * (1.0 - fixed.sum()) + fixed
+    return np.asarray(weights / weights.sum())
+
+
+def _treated(
+    participants: Sequence[Participant], codes: Sequence[str], first: date
+) -> dict[str, tuple[int, list[Participant]]]:
+    """Return data code → (first treated year, its participants) for every participant."""
+    klass = municipalities.load()
+    known = set(codes)
+    treated: dict[str, tuple[int, list[Participant]]] = {}
+    for participant in participants:
+        on = max(participant.joined, municipalities.FIRST_DATE)
+        try:
+            reached = klass.translate(participant.code, on, first).codes
+        except municipalities.MunicipalityError as error:
+            raise SynthError(f"participant {participant.code} joined {on}: {error}") from None
+        start = onset_year(participant.joined)
+        for code in reached:
+            if code not in known:
+                continue
+            year, members = treated.get(code, (start, []))
+            treated[code] = (min(year, start), [*members, participant])
+    return treated
+
+
+# -- employments ---------------------------------------------------------------------------
+
+
+def _draw_fte(rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
+    part = rng.choice(_PART_TIME_FTE, size=n, p=_PART_TIME_P / _PART_TIME_P.sum())
+    odd = np.round(rng.uniform(20.0, 95.0, n), 2)
+    part = np.where(rng.random(n) < _ODD_FTE_P, odd, part)
+    return np.where(rng.random(n) < _FULLTIME_P, 100.0, part)
+
+
+def _draw_ages(rng: np.random.Generator, n: int, shape: tuple[float, ...]) -> npt.NDArray[Any]:
+    low, span, a, b = shape
+    return low + span * rng.beta(a, b, n)
+
+
+class _Rows:
+    """Employment rows in batches: person, municipality, start, end (−1: ongoing), fte and
+    reason (an index into END_REASONS, −1: none)."""
+
+    def __init__(self) -> None:
+        self.columns: list[list[npt.NDArray[Any]]] = [[] for _ in range(6)]
+
+    def add(self, *columns: npt.NDArray[Any]) -> None:
+        for target, column in zip(self.columns, columns, strict=True):
+            target.append(column)
+
+    def arrays(self) -> tuple[npt.NDArray[Any], ...]:
+        return tuple(np.concatenate(c) for c in self.columns)
+
+
+def _hazards(age: _Days) -> npt.NDArray[np.float64]:
+    """Annual exit hazards, one column per reason of END_REASONS."""
+    quit_ = np.select([age < limit for limit, _ in _QUIT_BY_AGE], [h for _, h in _QUIT_BY_AGE], 0.0)
+    early = (age >= 62) & (age <= 66)
+    afp = np.where(early, _AFP_HAZARD, 0.0)
+    retirement = np.where(age >= 67, _RETIREMENT_67, np.where(early, _EARLY_PENSION, 0.0))
+    disability = np.minimum(0.003 * np.exp(0.08 * (age - 45)), 0.03)
+    death = 0.0004 * np.exp(0.09 * (age - 45))
+    other = np.full(age.shape, _OTHER_EXIT)
+    return np.column_stack([quit_, afp, retirement, disability, death, other])
+
+
+def _employments(
+    rng: np.random.Generator,
+    employees: int,
+    weights: npt.NDArray[Any],
+    first_year: int,
+    last_year: int,
+    on_progress: Progress | None,
+) -> tuple[tuple[npt.NDArray[Any], ...], npt.NDArray[np.int64], int, npt.NDArray[np.int64]]:
+    """Simulate the positions year by year; return the rows, each person's birth day, how
+    many rows are primary positions, and the primary row each second job belongs to."""
+    window_start = _day(date(first_year, 1, 1))
+    window_end = _day(date(last_year, 12, 31))
+    n = employees
+    seat_municipality = rng.choice(len(weights), size=n, p=weights)
+    ages = _draw_ages(rng, n, _STOCK_AGE)
+    births = [window_start - np.round(ages * 365.2425).astype(np.int64)]
+    people = n
+    seat_person = np.arange(n, dtype=np.int64)
+    seat_start = np.full(n, window_start, dtype=np.int64)
+    seat_fte = _draw_fte(rng, n)
+    alive = np.ones(n, dtype=bool)
+    rows = _Rows()
+    quit_, other = END_REASONS.index("quit"), END_REASONS.index("other")
+    years = range(first_year, last_year + 1)
+    for done, year in enumerate(years):
+        year_start, year_end = _day(date(year, 1, 1)), _day(date(year, 12, 31))
+        seats = np.flatnonzero(alive & (seat_start < year_start))
+        person = seat_person[seats]
+        birth = np.concatenate(births)[person]
+        age = _age_on(year_start, birth)
+        hazards = _hazards(age)
+        total = hazards.sum(axis=1)
+        leaves = (rng.random(len(seats)) < -np.expm1(-total)) | (age >= _LAST_AGE)
+        cumulative = np.cumsum(hazards, axis=1) / total[:, None]
+        reason = (rng.random(len(seats))[:, None] > cumulative).sum(axis=1)
+        reason = np.minimum(reason, len(END_REASONS) - 1)
+        first_day = np.maximum(seat_start[seats] + 1, year_start)
+        exit_day = first_day + (rng.random(len(seats)) * (year_end - first_day + 1)).astype(
+            np.int64
+        )
+        # Nobody stays past the 70th birthday.
+        last_day = birth + np.round(70 * 365.2425).astype(np.int64) - 1
+        exit_day = np.where(
+            age >= _LAST_AGE, np.maximum(np.minimum(exit_day, last_day), first_day), exit_day
+        )
+        gone = seats[leaves]
+        exit_day, reason, age = exit_day[leaves], reason[leaves], age[leaves]
+        rows.add(
+            seat_person[gone],
+            seat_municipality[gone],
+            seat_start[gone],
+            exit_day,
+            seat_fte[gone],
+            reason,
+        )
+        vacancy = exit_day + 1 + rng.exponential(_VACANCY_DAYS, len(gone)).astype(np.int64)
+        # Job changes: some of those who quit take one of this year's vacancies (anywhere).
+        moving = np.flatnonzero((reason == quit_) & (age < 58) & (rng.random(len(gone)) < _MOVE_P))
+        open_seats = rng.permutation(len(gone))[: len(moving)]
+        moving = moving[: len(open_seats)]
+        new_person = np.full(len(gone), -1, dtype=np.int64)
+        new_person[open_seats] = seat_person[gone[moving]]
+        settle = exit_day[moving] + 1 + rng.integers(0, 30, len(moving))
+        vacancy[open_seats] = np.maximum(vacancy[open_seats], settle)
+        hires = np.flatnonzero(new_person < 0)
+        new_person[hires] = np.arange(people, people + len(hires))
+        hire_age = _draw_ages(rng, len(hires), _HIRE_AGE)
+        births.append(vacancy[hires] - np.round(hire_age * 365.2425).astype(np.int64))
+        people += len(hires)
+        seat_person[gone] = new_person
+        seat_start[gone] = vacancy
+        seat_fte[gone] = _draw_fte(rng, len(gone))
+        alive[gone] = vacancy <= window_end
+        if on_progress is not None:
+            on_progress("employments", done + 1, len(years))
+    kept = np.flatnonzero(alive)
+    rows.add(
+        seat_person[kept],
+        seat_municipality[kept],
+        seat_start[kept],
+        np.full(len(kept), -1, dtype=np.int64),
+        seat_fte[kept],
+        np.full(len(kept), -1, dtype=np.int64),
+    )
+    person, municipality, start, end, fte, reason = rows.arrays()
+    primary = len(person)
+
+    # Second jobs, at the same time as a primary position, here or in another municipality.
+    stop = np.where(end < 0, window_end, end)
+    takes = np.flatnonzero((rng.random(primary) < _SECOND_JOB_P) & (stop - start > 60))
+    length = stop[takes] - start[takes]
+    second_start = start[takes] + (rng.random(len(takes)) * 0.5 * length).astype(np.int64)
+    second_stop = second_start + 30 + rng.exponential(_SECOND_JOB_DAYS, len(takes)).astype(np.int64)
+    with_primary = second_stop >= stop[takes]
+    second_end = np.where(with_primary, end[takes], second_stop)
+    second_reason = np.where(with_primary, reason[takes], other)
+    elsewhere = rng.random(len(takes)) < _SECOND_JOB_ELSEWHERE_P
+    second_municipality = np.where(
+        elsewhere, rng.choice(len(weights), size=len(takes), p=weights), municipality[takes]
+    )
+    second_fte = rng.choice(_SECOND_FTE, size=len(takes))
+    table = (
+        np.concatenate([person, person[takes]]),
+        np.concatenate([municipality, second_municipality]),
+        np.concatenate([start, second_start]),
+        np.concatenate([end, second_end]),
+        np.concatenate([fte, second_fte]),
+        np.concatenate([reason, second_reason]),
+    )
+    return table, np.concatenate(births), primary, takes
+
+
+# -- absences ------------------------------------------------------------------------------
+
+
+def _spells(
+    rng: np.random.Generator,
+    employments: tuple[npt.NDArray[Any], ...],
+    primary: int,
+    attached: npt.NDArray[np.int64],
+    birth: npt.NDArray[np.int64],
+    levels: npt.NDArray[np.float64],
+    year_levels: npt.NDArray[np.float64],
+    first_year: int,
+    window_end: int,
+) -> tuple[npt.NDArray[Any], ...]:
+    """Draw each person's spells over their primary positions; copy them to second jobs in
+    other municipalities (``attached``: the primary row of each second job). Returns person,
+    municipality, start, end, grade, doctor (bool)."""
+    person, municipality, start, end, _fte, _reason = (c[:primary] for c in employments)
+    stop = np.where(end < 0, window_end, end)
+    # Positions held on the first day draw spells from a year before it too, so that spells
+    # running into the first year are there (they are cut at the first day below).
+    window_start = int(start.min())
+    start = np.where(start == window_start, start - 365, start)
+    people = len(birth)
+    doctor_frailty = rng.gamma(1.2, 1 / 1.2, people)
+    self_frailty = 0.5 * doctor_frailty + 0.5 * rng.gamma(2.0, 0.5, people)
+    middle_age = _age_on((start + stop) // 2, birth[person]).astype(np.float64)
+    season_max = float(_SEASON.max())
+    year_max = year_levels.max(axis=1)
+    # Month and year index of every day from the earliest spell start on, by lookup.
+    base = window_start - 365
+    calendar = np.arange(base, window_end + 1)
+    month_of = _months_of(calendar)
+    year_index_of = np.clip(_years_of(calendar) - first_year, 0, year_levels.shape[1] - 1)
+    scale = levels[municipality] * year_max[municipality] * season_max
+    rates = (
+        _SELF_SPELLS_PER_YEAR
+        * self_frailty[person]
+        * np.clip(1.3 - 0.012 * (middle_age - 20), 0.7, 1.4)
+        * scale,
+        _DOCTOR_SPELLS_PER_YEAR
+        * doctor_frailty[person]
+        * np.clip(0.7 + 0.012 * (middle_age - 20), 0.6, 1.3)
+        * scale,
+    )
+    days = stop - start + 1
+    self_cdf, grade_cdf = np.cumsum(_SELF_DAYS_P), np.cumsum(_PARTIAL_GRADES_P)
+    parts = []
+    # In chunks of positions, to keep the candidate arrays small.
+    for chunk in range(0, len(person), _CHUNK):
+        rows = np.arange(chunk, min(chunk + _CHUNK, len(person)))
+        for doctor, rate in ((False, rates[0]), (True, rates[1])):
+            count = rng.poisson(rate[rows] * days[rows] / 365.2425)
+            row = np.repeat(rows, count)
+            first = start[row] + (rng.random(len(row)) * days[row]).astype(np.int64)
+            home = municipality[row]
+            # Thinning makes the intensity seasonal and municipality-year specific.
+            offset = first - base
+            intensity = _SEASON[month_of[offset]] * year_levels[home, year_index_of[offset]]
+            keep = rng.random(len(row)) * season_max * year_max[home] < intensity
+            row, first, home = row[keep], first[keep], home[keep]
+            if doctor:
+                length = np.ceil(
+                    rng.lognormal(math.log(_DOCTOR_MEDIAN_DAYS), _DOCTOR_SIGMA, len(row))
+                )
+                length = np.clip(length, 1, 364).astype(np.int64)
+                graded = rng.random(len(row)) < np.where(length > 30, 0.4, 0.15)
+                partial = _PARTIAL_GRADES[np.searchsorted(grade_cdf, rng.random(len(row)))]
+                grade = np.where(graded, partial, 100.0)
+            else:
+                # Self-certified leave starts on a working day: a weekend start moves to Monday.
+                weekday = (first + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+                first = first + np.where(weekday >= 5, 7 - weekday, 0)
+                length = _SELF_DAYS[np.searchsorted(self_cdf, rng.random(len(row)))]
+                grade = np.full(len(row), 100.0)
+            last = np.minimum(first + length - 1, window_end)
+            first = np.maximum(first, window_start)
+            inside = (first <= window_end) & (last >= first)
+            parts.append(
+                (
+                    person[row][inside].astype(np.int32),
+                    home[inside].astype(np.int16),
+                    first[inside].astype(np.int32),
+                    last[inside].astype(np.int32),
+                    grade[inside].astype(np.float32),
+                    np.full(int(inside.sum()), doctor),
+                )
+            )
+    spells = tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+
+    # A person on sick leave is away from a second job in another municipality too.
+    s_person = spells[0]
+    order = np.argsort(s_person, kind="stable")
+    sorted_person = s_person[order]
+    second = primary + np.flatnonzero(employments[1][primary:] != employments[1][attached])
+    holder = employments[0][second]
+    low = np.searchsorted(sorted_person, holder, "left")
+    counts = np.searchsorted(sorted_person, holder, "right") - low
+    job = np.repeat(second, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    spell = order[np.repeat(low, counts) + offsets]
+    job_start = employments[2][job]
+    job_end = np.where(employments[3][job] < 0, window_end, employments[3][job])
+    overlap = (spells[2][spell] <= job_end) & (spells[3][spell] >= job_start)
+    job, spell = job[overlap], spell[overlap]
+    copies = (
+        s_person[spell],
+        employments[1][job],
+        np.maximum(spells[2][spell], job_start[overlap]),
+        np.minimum(spells[3][spell], job_end[overlap]),
+        spells[4][spell],
+        spells[5][spell],
+    )
+    return tuple(np.concatenate([a, b]) for a, b in zip(spells, copies, strict=True))
+
+
+# -- the programme effect ------------------------------------------------------------------
+
+
+def _apply_effect(
+    rng: np.random.Generator,
+    spells: tuple[npt.NDArray[Any], ...],
+    onset: npt.NDArray[np.int64],
+    removal: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[Any], ...]:
+    """Remove the part on or after its municipality's onset day of a random share of the
+    doctor-certified spells (``removal`` per municipality; ``onset`` −1 for untreated).
+
+    The uniform draws are made for every spell, treated or not, so that the rest of the
+    extract does not depend on who participates.
+    """
+    _person, municipality, start, end, _grade, doctor = spells
+    draw = rng.random(len(start))
+    day = onset[municipality]
+    hit = doctor & (day >= 0) & (end >= day) & (draw < removal[municipality])
+    new_end = np.where(hit, day - 1, end)
+    keep = new_end >= start
+    return tuple(
+        (np.where(hit, day - 1, column) if index == 3 else column)[keep]
+        for index, column in enumerate(spells)
+    )
+
+
+# -- tables --------------------------------------------------------------------------------
+
+
+def _dates(days: npt.NDArray[np.int64], missing: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    values = pa.array(days.astype("datetime64[D]"), type=pa.date32())
+    if missing is None or not missing.any():
+        return values
+    return pa.compute.if_else(pa.array(missing), pa.scalar(None, pa.date32()), values)
+
+
+def _labels(names: Sequence[str], index: npt.NDArray[np.int64]) -> pa.Array:
+    return pa.array(list(names), type=pa.string()).take(pa.array(index))
+
+
+def _employment_table(
+    rows: tuple[npt.NDArray[Any], ...],
+    birth: npt.NDArray[np.int64],
+    ids: pa.Array,
+    codes: list[str],
+) -> pa.Table:
+    person, municipality, start, end, fte, reason = rows
+    order = np.lexsort((municipality, start, person))
+    person, municipality, start, end, fte, reason = (c[order] for c in rows)
+    reasons = pa.array(list(END_REASONS), type=pa.string())
+    has_reason = reason >= 0
+    reason_column = pa.compute.if_else(
+        pa.array(has_reason),
+        reasons.take(pa.array(np.where(has_reason, reason, 0))),
+        pa.scalar(None, pa.string()),
+    )
+    return pa.Table.from_arrays(
+        [
+            ids.take(pa.array(person)),
+            _labels(codes, municipality),
+            _dates(birth[person]),
+            _dates(start),
+            _dates(np.maximum(end, 0), end < 0),
+            pa.array(fte, type=pa.float64()),
+            reason_column,
+        ],
+        schema=EMPLOYMENT_SCHEMA,
+    )
+
+
+def _absence_table(
+    spells: tuple[npt.NDArray[Any], ...], ids: pa.Array, codes: list[str]
+) -> pa.Table:
+    person, municipality, start, end, grade, doctor = spells
+    # One int64 key (person, start day, municipality) sorts faster than a lexsort.
+    key = (person.astype(np.int64) << 32) | ((start.astype(np.int64) - start.min()) << 12)
+    order = np.argsort(key | municipality.astype(np.int64), kind="stable")
+    person, municipality, start, end, grade, doctor = (c[order] for c in spells)
+    return pa.Table.from_arrays(
+        [
+            ids.take(pa.array(person)),
+            _labels(codes, municipality),
+            _dates(start.astype(np.int64)),
+            _dates(end.astype(np.int64)),
+            pa.array(grade.astype(np.float64), type=pa.float64()),
+            _labels(("self", "doctor"), doctor.astype(np.int64)),
+        ],
+        schema=ABSENCE_SCHEMA,
+    )
+
+
+# -- the entry points ----------------------------------------------------------------------
+
+
+def generate(
+    employees: int,
+    first_year: int,
+    last_year: int,
+    *,
+    seed: int = 2007,
+    participants: Sequence[Participant] = (),
+    effect_pp: float = SICK_LEAVE_EFFECT_PP,
+    on_progress: Progress | None = None,
+) -> Extract:
+    """Return a synthetic extract of ``employees`` positions over ``first_year``–``last_year``.
+
+    ``participants`` (codes valid on their join date) get the sick-leave effect ``effect_pp``
+    (percentage points of contracted workdays, ≤ 0) from :func:`onset_year` of their join date,
+    in the municipality their code has on 1 January ``first_year``. The same arguments give
+    the same tables. Raises SynthError for a bad number, years outside the packaged
+    municipality data, a positive or too large effect, or a participant code not valid on its
+    join date.
+    """
+    if employees < 1:
+        raise SynthError(f"the number of employees must be at least 1, not {employees}")
+    first = date(first_year, 1, 1) if 1 <= first_year <= 9999 else None
+    if first is None or first < municipalities.FIRST_DATE or last_year < first_year:
+        raise SynthError(
+            f"years {first_year}–{last_year}: the first year must be "
+            f"{municipalities.FIRST_DATE.year} or later and not after the last"
+        )
+    if last_year > 9998:
+        raise SynthError(f"the last year {last_year} is out of range")
+    if not math.isfinite(effect_pp) or effect_pp > 0 or effect_pp < -_DOCTOR_LEVEL_PCT / 2:
+        raise SynthError(
+            f"the sick-leave effect must be between {-_DOCTOR_LEVEL_PCT / 2:g} and 0 "
+            f"percentage points (the generator can only lower sick leave), not {effect_pp}"
+        )
+    klass = municipalities.load()
+    codes = [m.code for m in klass.municipalities_on(first)]
+    treated = _treated(participants, codes, first)
+
+    rng = np.random.default_rng(seed)
+    weights = _municipality_weights(codes, rng)
+    years = last_year - first_year + 1
+    levels = np.exp(rng.normal(0.0, _MUNICIPALITY_SD, len(codes)) - _MUNICIPALITY_SD**2 / 2)
+    year_levels = np.exp(
+        rng.normal(0.0, _MUNICIPALITY_YEAR_SD, (len(codes), years)) - _MUNICIPALITY_YEAR_SD**2 / 2
+    )
+    rows, birth, primary, attached = _employments(
+        rng, employees, weights, first_year, last_year, on_progress
+    )
+    window_end = _day(date(last_year, 12, 31))
+    spells = _spells(
+        rng, rows, primary, attached, birth, levels, year_levels, first_year, window_end
+    )
+    if on_progress is not None:
+        on_progress("absences", 1, 2)
+    onset = np.full(len(codes), -1, dtype=np.int64)
+    removal = np.zeros(len(codes))
+    position = {code: index for index, code in enumerate(codes)}
+    for code, (year, _members) in treated.items():
+        index = position[code]
+        onset[index] = _day(date(year, 1, 1))
+        expected = _DOCTOR_LEVEL_PCT * levels[index] * _UNOVERLAPPED_SHARE
+        removal[index] = min(1.0, -effect_pp / expected)
+    spells = _apply_effect(rng, spells, onset, removal)
+    if on_progress is not None:
+        on_progress("absences", 2, 2)
+
+    ids = pa.array([f"P{index:08d}" for index in range(len(birth))], type=pa.string())
+    employment_table = _employment_table(rows, birth, ids, codes)
+    absence_table = _absence_table(spells, ids, codes)
+    truth = _truth(employees, first_year, last_year, seed, effect_pp, treated, removal, position)
+    return Extract(employment_table, absence_table, truth)
+
+
+def _truth(
+    employees: int,
+    first_year: int,
+    last_year: int,
+    seed: int,
+    effect_pp: float,
+    treated: Mapping[str, tuple[int, list[Participant]]],
+    removal: npt.NDArray[np.float64],
+    position: Mapping[str, int],
+) -> dict[str, Any]:
+    return {
+        "description": (
+            "SYNTHETIC HR-register extract — invented records, not real people. "
+            f"{employees} positions, {first_year}–{last_year}, seed {seed}."
+        ),
+        "generator": "trepart.analysis.register.synth",
+        "seed": seed,
+        "employees": employees,
+        "years": [first_year, last_year],
+        "municipality_codes_valid_on": date(first_year, 1, 1).isoformat(),
+        "effects": [
+            {
+                "indicator_id": "sick_leave_pct",
+                "effect": effect_pp,
+                "unit": "percentage points",
+                "onset": ONSET,
+                "mechanism": (
+                    "a share of the doctor-certified spells of each treated municipality "
+                    "loses its days from the onset on, the share sized so that the expected "
+                    "fall in sick leave is the effect"
+                ),
+            }
+        ],
+        "treated": [
+            {
+                "municipality": code,
+                "first_treated_year": year,
+                "doctor_spell_share_removed": round(float(removal[position[code]]), 6),
+                "participants": [{"code": p.code, "joined": p.joined.isoformat()} for p in members],
+            }
+            for code, (year, members) in sorted(treated.items())
+        ],
+    }
+
+
+def check_folder(directory: Path, fmt: str) -> None:
+    """Raise SynthError unless an extract in ``fmt`` can be written to ``directory``.
+
+    The format must be ``parquet`` or ``csv``; ``directory`` must be a folder (or not exist
+    yet) without a table in the other format, since the pipeline refuses a folder with a
+    table in both formats.
+    """
+    if fmt not in ("parquet", "csv"):
+        raise SynthError(f"unknown format {fmt!r}: use 'parquet' or 'csv'")
+    if directory.exists() and not directory.is_dir():
+        raise SynthError(f"{directory} exists and is not a folder")
+    other = "csv" if fmt == "parquet" else "parquet"
+    for name in ("employments", "absences"):
+        path = directory / f"{name}.{other}"
+        if path.exists():
+            raise SynthError(
+                f"{path} is in the way: the folder would hold a table in both formats "
+                "(remove it or choose another folder)"
+            )
+
+
+def write(
+    extract: Extract,
+    directory: Path,
+    fmt: Format = "parquet",
+    on_progress: Progress | None = None,
+) -> list[Path]:
+    """Write ``employments``, ``absences`` (Parquet or CSV with a header) and ``truth.json``.
+
+    Each file is written under a temporary name and renamed when complete, so an interrupted
+    run leaves no half-written table behind; tables of the same format already there are
+    replaced. Raises SynthError for an unknown format, or when the folder holds a table in the
+    other format. Returns the paths written.
+    """
+    check_folder(directory, fmt)
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    tables = (("employments", extract.employments), ("absences", extract.absences))
+    for done, (name, table) in enumerate(tables):
+        target = directory / f"{name}.{fmt}"
+        temporary = directory / f".{name}.{fmt}.{os.getpid()}.part"
+        try:
+            if fmt == "parquet":
+                pq.write_table(table, temporary)
+            else:
+                pa_csv.write_csv(table, temporary)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        written.append(target)
+        if on_progress is not None:
+            on_progress("writing", done + 1, len(tables) + 1)
+    truth = directory / "truth.json"
+    truth.write_text(json.dumps(extract.truth, indent=2, ensure_ascii=False) + "\n")
+    written.append(truth)
+    if on_progress is not None:
+        on_progress("writing", len(tables) + 1, len(tables) + 1)
+    return written

@@ -1,0 +1,248 @@
+"""The synthetic HR-register extract: realistic levels, determinism, and the injected effect.
+
+The levels are checked with the independent pandas oracle (``oracle.py``) on a medium extract
+(8,000 positions × 4 years); the targets and their sources are in docs/register-synth.md.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tests.analysis.register import oracle
+from trepart.analysis.demo_panel import Participant
+from trepart.analysis.register import synth
+
+FIRST, LAST = 2006, 2009
+# Four large municipalities joining in March 2006: treated from 2007 (first full year).
+BIG = [Participant(code, date(2006, 3, 1)) for code in ("0301", "1201", "1601", "1103")]
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("medium")
+    synth.write(synth.generate(8_000, FIRST, LAST, seed=11), directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def indicators(medium: Path) -> pd.DataFrame:
+    return oracle.oracle_indicators(medium)
+
+
+@pytest.fixture(scope="module")
+def national(indicators: pd.DataFrame) -> pd.DataFrame:
+    frame = indicators.assign(
+        lost_self=indicators["sick_leave_self_pct"] * indicators["contracted_workdays"] / 100,
+        leavers=indicators["turnover_pct"] * indicators["headcount"] / 100,
+    )
+    totals = frame.groupby("year")[
+        ["contracted_workdays", "lost_workdays", "lost_self", "headcount", "leavers"]
+    ].sum()
+    totals["sick_leave_pct"] = 100 * totals["lost_workdays"] / totals["contracted_workdays"]
+    totals["self_share"] = totals["lost_self"] / totals["lost_workdays"]
+    totals["turnover_pct"] = 100 * totals["leavers"] / totals["headcount"]
+    return totals
+
+
+def test_sick_leave_is_about_ten_percent_and_a_fifth_self_certified(
+    national: pd.DataFrame,
+) -> None:
+    assert national["sick_leave_pct"].between(8.5, 11.5).all(), national["sick_leave_pct"]
+    assert national["self_share"].between(0.15, 0.25).all(), national["self_share"]
+
+
+def test_sick_leave_is_higher_in_winter_than_in_summer(medium: Path) -> None:
+    quarters = oracle.national_by_quarter(medium)["sick_leave_pct"].unstack()
+    assert (quarters[1] > quarters[3] + 1.5).all(), quarters
+    assert (quarters[1] == quarters.max(axis=1)).all(), quarters
+
+
+def test_turnover_is_eight_to_twelve_percent(national: pd.DataFrame) -> None:
+    turnover = national["turnover_pct"].loc[FIRST : LAST - 1]
+    assert turnover.between(8.0, 12.0).all(), turnover
+
+
+def test_spells_have_realistic_lengths_and_grades(medium: Path) -> None:
+    absences = oracle.read_table(medium, "absences")
+    days = (absences["end_date"] - absences["start_date"]).dt.days + 1
+    self_made = absences["certified_by"] == "self"
+    assert days[self_made].between(1, 8).all()
+    assert (days[self_made] <= 3).mean() > 0.7
+    assert (absences.loc[self_made, "grade_pct"] == 100).all()
+    # Self-certified leave starts on a working day (but for copies cut at a second job's start).
+    assert (absences.loc[self_made, "start_date"].dt.day_of_week < 5).mean() > 0.99
+    doctor = ~self_made
+    assert days[doctor].max() <= 364
+    assert days[doctor].median() <= 21
+    assert (days[doctor] > 60).mean() > 0.03
+    partial = absences.loc[doctor, "grade_pct"] < 100
+    assert 0.1 < partial.mean() < 0.4
+    assert 50.0 in set(absences.loc[doctor, "grade_pct"])
+
+
+def test_positions_mix_full_and_part_time(indicators: pd.DataFrame, medium: Path) -> None:
+    weights = indicators["headcount"]
+    share = (indicators["fulltime_share"].fillna(0) * weights).sum() / weights.sum()
+    assert 0.35 <= share <= 0.45
+    employments = oracle.read_table(medium, "employments")
+    part_time = employments["fte_pct"] < 100
+    assert employments.loc[part_time, "fte_pct"].between(20, 80).mean() > 0.6
+    assert employments["fte_pct"].gt(0).all() and employments["fte_pct"].le(100).all()
+
+
+def test_ages_and_afp_exits(medium: Path) -> None:
+    employments = oracle.read_table(medium, "employments")
+    december = pd.Timestamp(LAST - 1, 12, 1)
+    active = employments[
+        (employments["start_date"] <= december)
+        & (employments["end_date"].isna() | (employments["end_date"] >= december))
+    ]
+    age = (december - active["birth_date"]).dt.days / 365.2425
+    assert age.min() >= 18 and age.max() < 70
+    assert 40 <= age.mean() <= 48
+    assert 0.05 <= ((age >= 62) & (age < 67)).mean() <= 0.12
+    afp = employments[employments["end_reason"] == "afp"]
+    assert len(afp) > 50
+    january = pd.to_datetime(afp["end_date"].dt.year.astype(str) + "-01-01")
+    age_on_january = (january - afp["birth_date"]).dt.days / 365.2425
+    assert age_on_january.between(62, 67).all()
+    reasons = set(employments["end_reason"].dropna())
+    assert reasons == set(synth.END_REASONS)
+
+
+def test_employees_hold_several_jobs_and_move(medium: Path) -> None:
+    employments = oracle.read_table(medium, "employments")
+    per_person = employments.groupby("employee_id")["municipality"].nunique()
+    assert (per_person > 1).mean() > 0.03  # moved, or a second job elsewhere
+    december = pd.Timestamp(FIRST + 1, 12, 1)
+    active = employments[
+        (employments["start_date"] <= december)
+        & (employments["end_date"].isna() | (employments["end_date"] >= december))
+    ]
+    jobs = active.groupby("employee_id").agg(
+        jobs=("municipality", "size"), places=("municipality", "nunique")
+    )
+    assert (jobs["jobs"] > 1).mean() > 0.02
+    assert (jobs["places"] > 1).mean() > 0.005
+
+
+def test_oslo_is_largest_and_most_municipalities_are_small(indicators: pd.DataFrame) -> None:
+    year = indicators[indicators["year"] == FIRST + 1].set_index("municipality")["headcount"]
+    assert year.idxmax() == "0301"
+    assert year.median() < year.mean() / 2
+    assert len(year) > 300
+
+
+def test_the_tables_have_the_input_schema(medium: Path) -> None:
+    employments = pq.read_table(medium / "employments.parquet")
+    absences = pq.read_table(medium / "absences.parquet")
+    assert employments.schema.equals(synth.EMPLOYMENT_SCHEMA)
+    assert absences.schema.equals(synth.ABSENCE_SCHEMA)
+    assert employments["end_date"].null_count > 0
+    assert employments["birth_date"].null_count == 0
+    first = pa.compute.min(absences["start_date"]).as_py()
+    last = pa.compute.max(absences["end_date"]).as_py()
+    assert first >= date(FIRST, 1, 1) and last <= date(LAST, 12, 31)
+    assert pa.compute.min(employments["start_date"]).as_py() == date(FIRST, 1, 1)
+
+
+def test_the_same_seed_gives_the_same_extract() -> None:
+    one = synth.generate(500, 2010, 2012, seed=4)
+    two = synth.generate(500, 2010, 2012, seed=4)
+    other = synth.generate(500, 2010, 2012, seed=5)
+    assert one.employments.equals(two.employments)
+    assert one.absences.equals(two.absences)
+    assert one.truth == two.truth
+    assert not one.absences.equals(other.absences)
+
+
+def test_csv_gives_the_same_indicators_as_parquet(tmp_path: Path) -> None:
+    extract = synth.generate(400, 2010, 2012, seed=8)
+    synth.write(extract, tmp_path / "parquet")
+    synth.write(extract, tmp_path / "csv", "csv")
+    header = (tmp_path / "csv" / "employments.csv").read_text().splitlines()[0]
+    assert header.replace('"', "") == ",".join(synth.EMPLOYMENT_SCHEMA.names)
+    pd.testing.assert_frame_equal(
+        oracle.oracle_indicators(tmp_path / "parquet"),
+        oracle.oracle_indicators(tmp_path / "csv"),
+        check_exact=False,
+        rtol=1e-12,
+    )
+
+
+def test_write_refuses_a_folder_with_the_other_format(tmp_path: Path) -> None:
+    extract = synth.generate(20, 2024, 2024, seed=1)
+    synth.write(extract, tmp_path, "csv")
+    with pytest.raises(synth.SynthError, match=r"employments\.csv is in the way"):
+        synth.write(extract, tmp_path, "parquet")
+    assert not (tmp_path / "absences.parquet").exists()
+    with pytest.raises(synth.SynthError, match="unknown format"):
+        synth.write(extract, tmp_path / "new", "xlsx")  # type: ignore[arg-type]
+    assert not (tmp_path / "new").exists()
+    synth.write(extract, tmp_path, "csv")  # the same format is replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "absences.csv",
+        "employments.csv",
+        "truth.json",
+    ]
+
+
+def test_the_effect_lowers_sick_leave_from_the_first_full_year(tmp_path: Path) -> None:
+    # Same seed with and without participants: everything but the removed spells is equal.
+    plain = synth.generate(8_000, FIRST, LAST, seed=21)
+    treated = synth.generate(8_000, FIRST, LAST, seed=21, participants=BIG)
+    assert plain.employments.equals(treated.employments)
+    synth.write(plain, tmp_path / "plain")
+    written = synth.write(treated, tmp_path / "treated")
+    before = oracle.oracle_indicators(tmp_path / "plain").set_index(["municipality", "year"])
+    after = oracle.oracle_indicators(tmp_path / "treated").set_index(["municipality", "year"])
+    change = after["sick_leave_pct"] - before["sick_leave_pct"]
+    codes = change.index.get_level_values("municipality").isin([p.code for p in BIG])
+    years = change.index.get_level_values("year")
+    # Untreated municipalities, and the treated ones before the onset: exactly unchanged.
+    assert (change[~codes] == 0).all()
+    assert (change[codes & (years == FIRST)] == 0).all()
+    # Treated from 2007: about −0.4 pp, weighted by contracted workdays.
+    weights = before.loc[codes & (years > FIRST), "contracted_workdays"]
+    effect = np.average(change[codes & (years > FIRST)], weights=weights)
+    assert -0.55 < effect < -0.25, effect
+    assert (after["sick_leave_self_pct"] == before["sick_leave_self_pct"]).all()
+
+    truth = json.loads(written[-1].read_text())
+    assert truth["effects"][0]["effect"] == synth.SICK_LEAVE_EFFECT_PP == -0.4
+    assert {t["municipality"]: t["first_treated_year"] for t in truth["treated"]} == {
+        code: FIRST + 1 for code in ("0301", "1201", "1601", "1103")
+    }
+
+
+def test_participants_are_translated_to_the_codes_of_the_first_year() -> None:
+    # Lunner 0533 (code valid in 2006) is 3234 on 1 January 2024.
+    extract = synth.generate(50, 2024, 2024, participants=[Participant("0533", date(2006, 1, 1))])
+    assert [t["municipality"] for t in extract.truth["treated"]] == ["3234"]
+    assert extract.truth["treated"][0]["first_treated_year"] == 2006
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"employees": 0}, "at least 1"),
+        ({"first_year": 1999}, "2002 or later"),
+        ({"first_year": 2010, "last_year": 2009}, "not after the last"),
+        ({"effect_pp": 0.5}, "can only lower"),
+        ({"effect_pp": float("nan")}, "can only lower"),
+        ({"participants": [Participant("0533", date(2021, 1, 1))]}, "0533"),
+    ],
+)
+def test_bad_arguments_are_refused(arguments: dict[str, object], message: str) -> None:
+    values: dict[str, object] = {"employees": 10, "first_year": 2010, "last_year": 2011}
+    values.update(arguments)
+    with pytest.raises(synth.SynthError, match=message):
+        synth.generate(**values)  # type: ignore[arg-type]
