@@ -23,7 +23,19 @@ import vl_convert
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-__all__ = ["PALETTE", "Chart", "LinePoint", "StackedValue", "lines", "render_svg", "stacked_bars"]
+__all__ = [
+    "PALETTE",
+    "Chart",
+    "EstimatePoint",
+    "LinePoint",
+    "StackedValue",
+    "YearPoint",
+    "event_study",
+    "lines",
+    "render_svg",
+    "stacked_bars",
+    "year_lines",
+]
 
 # Mostly Designsystemet's base colours: each has a contrast of at least 3:1 against white, so
 # every bar segment is visible (WCAG 1.4.11); neighbours differ in hue as well as lightness.
@@ -294,3 +306,189 @@ def _render(spec_json: str) -> str:
 _INNER_ROLE = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
 _ID = re.compile(r'(\sid=)"([^"]+)"')
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
+
+
+# -- effect studies ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EstimatePoint:
+    """One estimate with its confidence interval at ``x`` (e.g. an event time), in ``series``."""
+
+    x: int
+    series: str
+    estimate: float
+    low: float | None
+    high: float | None
+
+
+def event_study(
+    points: Sequence[EstimatePoint],
+    *,
+    series_order: Sequence[str],
+    x_title: str,
+    y_title: str,
+    series_title: str,
+    marker_label: str,
+    label_id: str,
+    marker_x: float = -0.5,
+) -> Chart:
+    """Point estimates with their confidence intervals per event time, a line at zero and a
+    dashed line where the treatment starts (between event times -1 and 0 by default)."""
+
+    def spec_for(size: tuple[int, int, int]) -> dict[str, Any]:
+        width, height, font_size = size
+        data = alt.Data(  # type: ignore[no-untyped-call]
+            values=[
+                {"x": p.x, "series": p.series, "estimate": p.estimate, "low": p.low, "high": p.high}
+                for p in points
+            ]
+        )
+        xs = [p.x for p in points] or [0]
+        x_scale = alt.Scale(domain=[min(xs) - 0.7, max(xs) + 0.7], nice=False)
+        x = alt.X(
+            "x:Q",
+            title=x_title,
+            scale=x_scale,
+            axis=alt.Axis(tickMinStep=1, format="d", labelOverlap="greedy"),
+        )
+        colour = alt.Color(
+            "series:N",
+            title=series_title,
+            scale=alt.Scale(domain=list(series_order), range=[PALETTE[4], PALETTE[0]]),
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=width),
+        )
+        intervals = (
+            alt.Chart()
+            .mark_rule(strokeWidth=2)
+            .encode(x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=colour)
+            .transform_filter("datum.low != null && datum.high != null")
+        )
+        estimates = (
+            alt.Chart()
+            .mark_point(filled=True, size=70, opacity=1)
+            .encode(
+                x=x,
+                y=alt.Y("estimate:Q", title=y_title),
+                color=colour,
+                shape=alt.Shape(
+                    "series:N",
+                    scale=alt.Scale(domain=list(series_order), range=["circle", "square"]),
+                    legend=None,
+                ),
+            )
+        )
+        zero = (
+            alt.Chart(alt.Data(values=[{"y": 0}]))  # type: ignore[no-untyped-call]
+            .mark_rule(color=SUBTLE_COLOUR, strokeWidth=1)
+            .encode(y="y:Q")
+        )
+        marker = (
+            alt.Chart(alt.Data(values=[{"x": marker_x, "label": marker_label}]))  # type: ignore[no-untyped-call]
+            .mark_rule(color=TEXT_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
+            .encode(x=alt.X("x:Q", scale=x_scale))
+        )
+        marker_text = (
+            alt.Chart(alt.Data(values=[{"x": marker_x, "label": marker_label}]))  # type: ignore[no-untyped-call]
+            .mark_text(
+                align="left", baseline="top", dx=4, dy=4, color=TEXT_COLOUR, fontSize=font_size
+            )
+            .encode(x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
+        )
+        chart = alt.layer(zero, marker, intervals, estimates, marker_text, data=data)
+        return _configured(chart, width=width, height=height, font_size=font_size)
+
+    return _in_two_sizes(spec_for, label_id=label_id)
+
+
+@dataclass(frozen=True)
+class YearPoint:
+    """One point of a yearly line: ``value`` of ``series`` in ``year`` (None: no value)."""
+
+    year: int
+    series: str
+    value: float | None
+
+
+def year_lines(
+    points: Sequence[YearPoint],
+    *,
+    series_order: Sequence[str],
+    x_title: str,
+    y_title: str,
+    series_title: str,
+    marker_year: float,
+    marker_label: str,
+    label_id: str,
+    zero_line: bool = False,
+) -> Chart:
+    """Lines over the years with a dashed line at ``marker_year`` (e.g. the treatment year),
+    and optionally a line at zero (for gaps); used for a treated unit beside its synthetic
+    control and for the gaps between them."""
+
+    def spec_for(size: tuple[int, int, int]) -> dict[str, Any]:
+        width, height, font_size = size
+        data = alt.Data(  # type: ignore[no-untyped-call]
+            values=[
+                {"x": p.year, "series": p.series, "value": p.value}
+                for p in points
+                if p.value is not None
+            ]
+        )
+        years = [p.year for p in points] or [0]
+        x_scale = alt.Scale(domain=[min(years), max(years)], nice=False)
+        x = alt.X(
+            "x:Q",
+            title=x_title,
+            scale=x_scale,
+            axis=alt.Axis(tickMinStep=1, format="d", labelOverlap="greedy"),
+        )
+        line = (
+            alt.Chart()
+            .mark_line(point=True, strokeWidth=2.5)
+            .encode(
+                x=x,
+                y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero_line)),
+                color=alt.Color(
+                    "series:N",
+                    title=series_title,
+                    scale=alt.Scale(
+                        domain=list(series_order), range=list(_colours(len(series_order)))
+                    ),
+                    # one series needs no legend: the axis title names it
+                    legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=width)
+                    if len(series_order) > 1
+                    else None,
+                ),
+                strokeDash=alt.StrokeDash(
+                    "series:N",
+                    scale=alt.Scale(domain=list(series_order), range=[[1, 0], [6, 3], [2, 2]]),
+                    legend=None,
+                ),
+            )
+        )
+        marker_data = alt.Data(values=[{"x": marker_year, "label": marker_label}])  # type: ignore[no-untyped-call]
+        marker = (
+            alt.Chart(marker_data)
+            .mark_rule(color=TEXT_COLOUR, strokeDash=[6, 4], strokeWidth=1.5)
+            .encode(x=alt.X("x:Q", scale=x_scale))
+        )
+        marker_text = (
+            alt.Chart(marker_data)
+            .mark_text(
+                align="left", baseline="top", dx=4, dy=4, color=TEXT_COLOUR, fontSize=font_size
+            )
+            .encode(x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
+        )
+        layers: list[Any] = [marker, line, marker_text]
+        if zero_line:
+            zero = (
+                alt.Chart(alt.Data(values=[{"y": 0}]))  # type: ignore[no-untyped-call]
+                .mark_rule(color=SUBTLE_COLOUR, strokeWidth=1)
+                .encode(y="y:Q")
+            )
+            layers.insert(0, zero)
+        chart = alt.layer(*layers, data=data)
+        return _configured(chart, width=width, height=height, font_size=font_size)
+
+    return _in_two_sizes(spec_for, label_id=label_id)

@@ -88,7 +88,9 @@ def compute(
             help="'national' (the national average that year, rates only), 'earlier:YEAR' "
             "(the municipality's own values in YEAR), or 'group' / 'group:GROUPING' (the "
             "average of its comparison group that year, in the grouping imported last or the "
-            "one named; see `trepart savings import-grouping`)."
+            "one named; see `trepart savings import-grouping`), or 'study:ID' / "
+            "'study:ID:simple' (the municipality without the programme: its value minus the "
+            "effect that finished effect study ID estimated for its cohort, or on average)."
         ),
     ] = "national",
     param: Annotated[

@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "trepart.core",
     "trepart.registry",
     "trepart.indicators",
     "trepart.savings",
+    "trepart.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (imports and other long work) are queued in the database and run by
+# `trepart worker`, which `trepart serve` starts beside the web server: no extra server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: the largest file the web and the API accept for an import, in bytes
+MAX_UPLOAD_BYTES: int = env.get("TREPART_MAX_UPLOAD_MB") * 1024 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

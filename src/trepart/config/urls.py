@@ -11,9 +11,11 @@ from trepart.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("sprak/", set_language, name="set_language"),
+    path("", include("trepart.core.urls")),
     path("", include("trepart.registry.urls")),
     path("", include("trepart.savings.urls")),
     path("", include("trepart.indicators.urls")),
+    path("", include("trepart.evaluation.urls")),
     path("api/", api_views.overview, name="api_overview"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -39,6 +39,8 @@ def savings_inputs(
     baseline_year: int | None = None,
     grouping: str | None = None,
     structure_date: dt.date | None = None,
+    study: int | None = None,
+    study_effect: str = "group",
 ) -> SavingsInputs:
     """The actual year's values of ``code`` and the chosen baseline's.
 
@@ -46,7 +48,10 @@ def savings_inputs(
     ``"national"`` (the national average of ``year``, for rates and shares only) or ``"group"``
     (the average of the municipality's group in the imported grouping ``grouping``, the same
     year, rates and shares only). Values are read in the municipal structure of
-    ``structure_date`` (default: the latest).
+    ``structure_date`` (default: the latest). ``"study"`` is the counterfactual from the
+    finished effect study ``study``: the observed value of its outcome minus the effect it
+    estimated for the municipality (its cohort's, or with ``study_effect="simple"`` the
+    average; see :func:`trepart.evaluation.selectors.counterfactual_baseline`).
     """
     structure_date = structure_date or municipalities.load().latest
     page = municipality_indicators(code, structure_date=structure_date)
@@ -107,8 +112,27 @@ def savings_inputs(
         chosen = savings.Baseline.comparison_average(
             values, label=f"{context.grouping.name}: {context.group_name} average {year}"
         )
+    elif baseline == "study":
+        from trepart.evaluation import selectors as evaluation
+
+        if study is None:
+            raise ValueError("choose the effect study: use 'study:ID' or 'study:ID:simple'")
+        try:
+            chosen = evaluation.counterfactual_baseline(
+                study,
+                code=code,
+                name=page.name,
+                year=year,
+                observed=by_year[year],
+                which=study_effect,
+                structure_date=structure_date,
+            )
+        except evaluation.NoEffectForMunicipality as error:
+            raise SavingsInputMissing(str(error)) from None
     else:
-        raise ValueError(f"unknown baseline {baseline!r}: use 'earlier', 'national' or 'group'")
+        raise ValueError(
+            f"unknown baseline {baseline!r}: use 'earlier', 'national', 'group' or 'study'"
+        )
     return SavingsInputs(code, page.name, year, by_year[year], chosen, page.synthetic)
 
 
@@ -130,6 +154,9 @@ class BaselineSpec:
     kind: str
     year: int | None = None
     grouping: str | None = None
+    #: an effect study's id, and which of its effects (group or simple)
+    study: int | None = None
+    study_effect: str = "group"
 
 
 BASELINE_HELP = "use 'national', 'earlier:YEAR', 'group' or 'group:GROUPING'"
@@ -145,6 +172,9 @@ def parse_baseline(spec: str) -> BaselineSpec:
         return BaselineSpec("earlier", year=int(rest))
     if kind == "group":
         return BaselineSpec("group", grouping=rest or None)
+    number, _, which = rest.partition(":")
+    if kind == "study" and number.isdigit() and which in ("", "group", "simple"):
+        return BaselineSpec("study", study=int(number), study_effect=which or "group")
     raise ValueError(f"baseline {spec!r}: {BASELINE_HELP}")
 
 
@@ -223,5 +253,7 @@ def compute_scenario(
         baseline_year=spec.year,
         grouping=spec.grouping,
         structure_date=structure_date,
+        study=spec.study,
+        study_effect=spec.study_effect,
     )
     return inputs, savings.compute_savings(inputs.actual, inputs.baseline, params, price=price)

@@ -170,9 +170,14 @@ class ScenarioQuery:
     fields: list[ParameterField]
     price_index: dict[int, str]
     price_source: str
+    #: the effect study of a "study" baseline (its id) and which effect: group or simple
+    study: str = ""
+    study_effect: str = "group"
 
     @property
     def spec(self) -> str:
+        if self.baseline == "study":
+            return f"study:{self.study}" + (":simple" if self.study_effect == "simple" else "")
         if self.baseline == "earlier":
             return f"earlier:{self.since}"
         if self.baseline == "group":
@@ -187,7 +192,7 @@ def _parse_query(query: QueryDict) -> ScenarioQuery:
     except ValueError:
         raise Http404("bad year") from None
     baseline = query.get("grunnlag", "national")
-    if baseline not in ("national", "earlier", "group"):
+    if baseline not in ("national", "earlier", "group", "study"):
         raise Http404("unknown baseline")
     changes, fields = _scenario_parameters(query)
     price_index: dict[int, str] = {}
@@ -204,13 +209,15 @@ def _parse_query(query: QueryDict) -> ScenarioQuery:
         fields=fields,
         price_index=price_index,
         price_source=query.get("prisindeks_kilde", "").strip(),
+        study=query.get("studie", "").strip(),
+        study_effect="simple" if query.get("studieeffekt") == "simple" else "group",
     )
 
 
 def _baseline_label(asked: ScenarioQuery, inputs: selectors.SavingsInputs) -> str:
     if asked.baseline == "national":
         return gettext("the national average in %(year)s") % {"year": asked.year}
-    if asked.baseline == "group":
+    if asked.baseline in ("group", "study"):
         return inputs.baseline.label
     return f"{inputs.name} {asked.since}"
 
@@ -231,6 +238,9 @@ def _scenario(request: HttpRequest, code: str, query: QueryDict | None = None) -
         "price_from": asked.price_index.get(asked.since, ""),
         "price_to": asked.price_index.get(asked.year, ""),
         "price_source": asked.price_source,
+        "study": asked.study,
+        "study_effect": asked.study_effect,
+        "studies": _effect_studies(code),
         "report": None,
         "error": "",
     }
@@ -259,6 +269,13 @@ def _scenario(request: HttpRequest, code: str, query: QueryDict | None = None) -
         else report.share_of_operating_expenses * 100,
     )
     return context
+
+
+def _effect_studies(code: str) -> list[tuple[int, str]]:
+    """Finished effect studies whose effect applies to the municipality (id, title)."""
+    from trepart.evaluation.selectors import studies_for_municipality
+
+    return [(study.pk, study.title) for study in studies_for_municipality(code)]
 
 
 def _saved_context(request: HttpRequest, code: str) -> dict[str, Any]:
@@ -312,6 +329,9 @@ def saved_query(scenario: SavedScenario) -> QueryDict:
         query["fra"] = str(spec.year)
     if spec.grouping:
         query["gruppering"] = spec.grouping
+    if spec.study is not None:
+        query["studie"] = str(spec.study)
+        query["studieeffekt"] = spec.study_effect
     for name, value in scenario.parameter_changes.items():
         query[name] = str(value)
     if scenario.price_index and spec.year is not None:
