@@ -318,7 +318,8 @@ def compute_indicators(
                 first_year=first_year,
                 last_year=last_year,
                 keep=backend.keep,
-                small=backend.small,
+                buckets=backend.buckets,
+                chunks=backend.chunks(rows_read["absences"]),
             )
             computed = backend.con.to_pyarrow(expressions.indicators)
             table = computed.select(list(OUTPUT_COLUMNS)).cast(OUTPUT_SCHEMA)
