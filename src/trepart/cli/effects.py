@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from trepart.cli.progress import progress_bar
 
 app = typer.Typer(
     help=(
@@ -89,16 +90,7 @@ def did(
         balance=balance,
     )
     covariates = list(covariate or [])
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    bar = progress_bar()
     try:
         with bar:
             task = bar.add_task("ATT(g,t)", total=None)
@@ -249,13 +241,6 @@ def synth_command(
     weights and balance, the gap per time, RMSPE, and optionally placebo inference."""
     import json as json_module
 
-    from rich.console import Console as RichConsole
-    from rich.progress import BarColumn as Bar
-    from rich.progress import MofNCompleteColumn as Count
-    from rich.progress import Progress as RichProgress
-    from rich.progress import TextColumn as Text
-    from rich.progress import TimeElapsedColumn as Elapsed
-
     from trepart.analysis.effects import synth as estimator
 
     period = (
@@ -263,16 +248,7 @@ def synth_command(
     )
     if placebo_max_pre_mspe is not None and not placebos:
         raise _synth_fail("--placebo-max-pre-mspe needs --placebos")
-    console = RichConsole(stderr=True)
-    bar = RichProgress(
-        Text("{task.description}"),
-        Bar(),
-        Count(),
-        Elapsed(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    bar = progress_bar()
     try:
         prepared = estimator.prepare(
             estimator.read_panel(data),

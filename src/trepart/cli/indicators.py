@@ -17,11 +17,11 @@ from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from trepart.analysis import indicator_files, jsonstat, municipalities
 from trepart.cli import setup_django
+from trepart.cli.progress import progress_bar
 from trepart.indicators import imports
 
 app = typer.Typer(
@@ -66,16 +66,7 @@ def _database() -> None:
 @contextmanager
 def _progress(label: str) -> Iterator[indicator_files.Progress]:
     """A Rich progress bar on stderr (only on a terminal, only once there is work to show)."""
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    bar = progress_bar()
     task = bar.add_task(label, total=None)
 
     def update(done: int, total: int | None) -> None:

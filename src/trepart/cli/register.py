@@ -6,15 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import TaskID
+
+from trepart.cli.progress import progress_bar
 
 app = typer.Typer(
     help=(
@@ -60,8 +54,6 @@ def indicators(
     <out>.quality.json; prints the summary. A row that breaks the schema stops the run
     (exit code 2, every such row named by file, row and column) unless --skip-invalid.
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from trepart.analysis import register as pipeline
 
@@ -72,16 +64,7 @@ def indicators(
         raise _indicators_fail(f"unknown engine {engine!r}: use duckdb or spark")
     if not out.parent.is_dir():
         raise _indicators_fail(f"{out.parent}: no such folder for the output")
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    bar = progress_bar(percent=True)
     task = bar.add_task("Register indicators", total=100)
 
     def progress(step: str, fraction: float) -> None:
@@ -279,16 +262,7 @@ def synth(
         members = []
     else:
         members = _read_participants(Path(participants))
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    bar = progress_bar()
     tasks: dict[str, TaskID] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
