@@ -145,3 +145,17 @@ def test_json_has_the_documented_shape() -> None:
         assert {"att", "se"} <= aggregates[kind]["overall"].keys()
         assert {key, "att", "se"} <= aggregates[kind]["by"][0].keys()
     assert 0 <= document["pretest_p"] <= 1
+
+
+def test_a_cohort_with_few_units_for_its_pre_treatment_cells_gets_a_pre_test_note() -> None:
+    frame = generated_panel()
+    assert not any("pre-test" in note for note in estimate(frame, **ARGS).notes)
+    # Keep 8 units of cohort 6 (4 pre-treatment cells, t = 2…5): fewer than 3 × 4.
+    cohort6 = sorted(frame.loc[frame["g"] == 6, "id"].unique())
+    small = frame[(frame["g"] != 6) | frame["id"].isin(cohort6[:8])]
+    notes = estimate(small, **ARGS).notes
+    assert [n for n in notes if "pre-test" in n] == [
+        "cohort 6 has 8 units for 4 pre-treatment cells: the pre-test's p-value is unreliable "
+        "(too small: it over-rejects); read the event study's pre-treatment estimates and "
+        "their bands instead"
+    ]

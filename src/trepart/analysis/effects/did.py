@@ -409,6 +409,31 @@ class _CellPlan:
     zero: bool  # universal base period: the base cell itself, ATT = 0 by construction
 
 
+def _small_cohort_notes(
+    panel: _Panel, plans: Sequence[_CellPlan], pre: NDArray[np.bool_]
+) -> list[str]:
+    """Warn where a cohort has few units for its pre-treatment cells.
+
+    The pre-test's covariance block of a cohort is estimated from its own few members: with n
+    units and k pre-treatment cells the Wald statistic behaves like Hotelling's T², not χ²(k),
+    and over-rejects badly unless n is several times k (docs/evaluation.md measures it).
+    """
+    notes = []
+    cells: dict[float, int] = {}
+    for plan, is_pre in zip(plans, pre, strict=True):
+        if is_pre:
+            cells[plan.group] = cells.get(plan.group, 0) + 1
+    for group, k in sorted(cells.items()):
+        n = int(np.count_nonzero(panel.unit_cohort == group))
+        if n < 3 * k:
+            notes.append(
+                f"cohort {group:g} has {n} units for {k} pre-treatment cells: the pre-test's "
+                "p-value is unreliable (too small: it over-rejects); read the event study's "
+                "pre-treatment estimates and their bands instead"
+            )
+    return notes
+
+
 def _plan(panel: _Panel, settings: DidSettings) -> list[_CellPlan]:
     """Which (g,t) cells and base periods R ``did``'s ``compute.att_gt`` uses."""
     periods = panel.periods
@@ -782,6 +807,7 @@ def estimate(
         dtype=bool,
     )
     test = wald_pretest(att[pre], influence[:, pre])
+    pretest_notes = _small_cohort_notes(panel, plans, pre) if test else []
     return DidResult(
         cells=tuple(cells),
         simple=build("simple", simple, None),
@@ -797,5 +823,5 @@ def estimate(
         balanced=panel.balanced,
         dropped_units=panel.dropped_units,
         settings=settings,
-        notes=tuple(panel.notes + cell_notes),
+        notes=tuple(panel.notes + cell_notes + pretest_notes),
     )
