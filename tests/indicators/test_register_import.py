@@ -582,3 +582,27 @@ def test_codes_that_cannot_be_placed_are_listed_up_to_the_error_limit() -> None:
     assert {(e.file, e.row, e.column) for e in parsed.errors} == {
         ("employments.parquet", None, "municipality")
     }
+
+
+def test_a_generated_extract_across_the_2020_reform_is_imported(
+    logged_in: Client, django_capture_on_commit_callbacks: Any, tmp_path: Path
+) -> None:
+    """The generator gives each employment and spell the code valid on its dates (an
+    employment crossing 1 January 2020 goes on under the new code), so a 2019–2021 extract
+    has no merged codes after the merger and the import takes it whole."""
+    synth.write(synth.generate(2_000, 2019, 2021, seed=7), tmp_path, fmt="parquet")
+    _post(logged_in, django_capture_on_commit_callbacks, extract=_zipped(tmp_path, "synth.zip"))
+    job = Job.objects.get()
+    assert job.status == JobStatus.SUCCEEDED, job.errors
+    assert job.result["years"] == [2019, 2021]
+    klass = municipalities.load()
+    stored = {(code, year) for code, _, year in _values()}
+    for code, year in stored:
+        assert klass.municipality(code, date(year, 1, 1)).code == code
+    # Values on both sides of the reform: Kristiansand (1001) and the municipalities merged
+    # into new ones in 2019, the merged Kristiansand (4204) from 2020.
+    assert {("1001", 2019), ("4204", 2020), ("4204", 2021)} <= stored
+    in_2020 = {m.code for m in klass.municipalities_on(date(2020, 1, 1))}
+    gone = {code for code, year in stored if year == 2019} - in_2020
+    assert len(gone) > 50
+    assert not {code for code, year in stored if year > 2019} & gone

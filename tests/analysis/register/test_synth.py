@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.analysis.register import oracle
+from trepart.analysis import municipalities
 from trepart.analysis.demo_panel import Participant
 from trepart.analysis.register import synth
 
@@ -246,3 +247,86 @@ def test_bad_arguments_are_refused(arguments: dict[str, object], message: str) -
     values.update(arguments)
     with pytest.raises(synth.SynthError, match=message):
         synth.generate(**values)  # type: ignore[arg-type]
+
+
+# -- municipal reforms: codes valid on the dates of each row ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def reform(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20,000 positions over 2018–2021: across the 2020 reform (mergers, renumberings, the
+    splits of Tysfjord and Snillfjord)."""
+    directory = tmp_path_factory.mktemp("reform")
+    synth.write(synth.generate(20_000, 2018, 2021, seed=12), directory)
+    return directory
+
+
+def _invalid_codes(table: pd.DataFrame, last: int) -> set[tuple[str, int]]:
+    klass = municipalities.load()
+    years = table["start_date"].map(lambda d: d.year)
+    ends = table["end_date"].map(lambda d: last if d is None or pd.isna(d) else d.year)
+    pairs = {
+        (code, year)
+        for code, first, stop in zip(table["municipality"], years, ends, strict=True)
+        for year in range(first, stop + 1)
+    }
+    invalid = set()
+    for code, year in pairs:
+        try:
+            klass.municipality(code, date(year, 1, 1))
+        except municipalities.MunicipalityError:
+            invalid.add((code, year))
+    return invalid
+
+
+def test_every_row_has_the_code_valid_on_1_january_of_each_of_its_years(reform: Path) -> None:
+    employments = pd.read_parquet(reform / "employments.parquet")
+    absences = pd.read_parquet(reform / "absences.parquet")
+    assert _invalid_codes(employments, 2021) == set()
+    assert _invalid_codes(absences, 2021) == set()
+    codes = set(employments["municipality"])
+    # Songdalen (1017) merged into Kristiansand (4204); Tysfjord (1850) split between Narvik
+    # (1806) and Hamarøy (1875); Bergen renumbered 1201 → 4601.
+    assert {"1017", "4204", "1850", "1806", "1875", "1201", "4601"} <= codes
+    # No spell runs across a reform that changes its code: 1017's spells end in 2019.
+    assert (absences.loc[absences["municipality"] == "1017", "end_date"] < date(2020, 1, 1)).all()
+
+
+def test_an_employment_crossing_a_reform_goes_on_seamlessly_under_the_new_code(
+    reform: Path,
+) -> None:
+    employments = pd.read_parquet(reform / "employments.parquet")
+    cut = employments[employments["end_date"].notna() & employments["end_reason"].isna()]
+    # Only at a reform (31 December 2019; Rindal changed county on 1 January 2019), never an
+    # exit: the same person goes on the next day, same position percentage, under the code
+    # Klass 131 gives the municipality then.
+    assert len(cut) > 1000
+    assert set(cut["end_date"]) == {date(2018, 12, 31), date(2019, 12, 31)}
+    klass = municipalities.load()
+    following = cut.reset_index().merge(
+        employments, on=["employee_id", "fte_pct"], suffixes=("", "_next")
+    )
+    following = following[
+        following["start_date_next"] == following["end_date"] + pd.Timedelta(days=1)
+    ]
+    assert set(following["index"]) == set(cut.index)
+    went: dict[str, set[str]] = {}
+    for old, new, day in zip(
+        following["municipality"],
+        following["municipality_next"],
+        following["start_date_next"],
+        strict=True,
+    ):
+        reached = klass.translate(old, date(day.year - 1, 1, 1), day).codes
+        assert new in reached and old not in reached
+        went.setdefault(old, set()).add(new)
+    assert went["1017"] == {"4204"}  # Songdalen merged into Kristiansand
+    assert went["1201"] == {"4601"}  # Bergen renumbered
+    assert went["1850"] <= {"1806", "1875"}  # Tysfjord split between Narvik and Hamarøy
+    # Turnover across the reform is not inflated: 2019 (1 December 2019 → 2020) is like 2018.
+    turnover = oracle.oracle_indicators(reform)
+    frame = turnover.assign(leavers=turnover["turnover_pct"] * turnover["headcount"] / 100)
+    totals = frame.groupby("year")[["leavers", "headcount"]].sum()
+    rate = 100 * totals["leavers"] / totals["headcount"]
+    assert 8 <= rate[2019] <= 12, rate
+    assert abs(rate[2019] - rate[2018]) < 1.5, rate

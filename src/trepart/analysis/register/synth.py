@@ -7,7 +7,8 @@ national scale, and so that the demo can go from register records to an effect e
 ``docs/register-synth.md`` documents the model and the sources of its targets.
 
 The model, in one paragraph: ``employees`` *positions* are spread over the municipalities
-valid on 1 January of the first year (Oslo large, many small). Each position is held by one
+valid on 1 January of the first year (Oslo large, many small; each row gets the code valid on
+its dates at the end, see ``_paths``). Each position is held by one
 person at a time; every year each holder may leave (quit, AFP at 62–66, retirement,
 disability, death, other) with age-dependent hazards, and the position is filled again after
 a vacancy, by a new hire or by someone who quit another position that year (a job change,
@@ -533,6 +534,222 @@ def _apply_effect(
     )
 
 
+# -- municipal reforms ---------------------------------------------------------------------
+
+# Bounds of the first and last code segment of a path (day numbers far outside any extract).
+_FOREVER = 10**9
+
+
+@dataclass(frozen=True)
+class _Paths:
+    """Where each first-year municipality (an *atom*) goes at later reforms.
+
+    A path is one sequence of codes, one per year; an atom that is split at a reform has one
+    path per successor, each with a probability. Atom ``a`` has paths ``first_path[a]`` to
+    ``first_path[a] + path_count[a] - 1``; ``cumulative`` holds atom + the running probability
+    of its paths (the last one ends at ``a + 1``), so a uniform ``u`` picks path
+    ``searchsorted(cumulative, a + u, "right")``. The paths are cut into segments of one code:
+    ``segment[p, y]`` is the segment of path ``p`` in year index ``y``, which runs from day
+    ``first[s]`` to day ``last[s]`` under code ``code[s]`` (an index into ``codes``).
+    ``year_starts`` are the day numbers of 1 January of each year.
+    """
+
+    codes: list[str]
+    first_path: npt.NDArray[np.int64]
+    path_count: npt.NDArray[np.int64]
+    cumulative: npt.NDArray[np.float64]
+    segment: npt.NDArray[np.int64]
+    first: npt.NDArray[np.int64]
+    last: npt.NDArray[np.int64]
+    code: npt.NDArray[np.int64]
+    year_starts: npt.NDArray[np.int64]
+
+
+def _back(atom: municipalities.Municipality, translation: municipalities.Translation) -> str | None:
+    """The successor of a split code that an atom merged into it goes back to (same name)."""
+    if len(translation.codes) == 1 or atom.code == translation.code:
+        return None
+    named = dict(zip(translation.names, translation.codes, strict=True))
+    return named.get(atom.name)
+
+
+def _paths(
+    klass: municipalities.Klass,
+    atoms: Sequence[municipalities.Municipality],
+    weights: npt.NDArray[Any],
+    first_year: int,
+    last_year: int,
+) -> _Paths:
+    """Follow every atom through the reforms to ``last_year`` (Klass 131, 1 January each year).
+
+    A renumbered or merged code has one successor. Of a split code, an atom that was merged
+    into it and has the name of a successor goes back there (Haram: 1534 → 1507 Ålesund in
+    2020 → 1580 Haram in 2024); the others go to the successors in proportion to their size:
+    the generator's weight of the municipalities going whole into each and of the atoms going
+    back to it (equal shares if there are none).
+    """
+    paths: list[tuple[int, float, list[str]]] = [
+        (atom, 1.0, [municipality.code]) for atom, municipality in enumerate(atoms)
+    ]
+    for year in range(first_year + 1, last_year + 1):
+        before, now = date(year - 1, 1, 1), date(year, 1, 1)
+        reached = {
+            code: klass.translate(code, before, now) for code in {path[-1] for *_, path in paths}
+        }
+
+        size: dict[str, float] = {}
+        for atom, probability, path in paths:
+            targets = reached[path[-1]].codes
+            target = targets[0] if len(targets) == 1 else _back(atoms[atom], reached[path[-1]])
+            if target is not None:
+                size[target] = size.get(target, 0.0) + float(weights[atom]) * probability
+        grown: list[tuple[int, float, list[str]]] = []
+        for atom, probability, path in paths:
+            targets = reached[path[-1]].codes
+            target = targets[0] if len(targets) == 1 else _back(atoms[atom], reached[path[-1]])
+            if target is not None:
+                grown.append((atom, probability, [*path, target]))
+                continue
+            sizes = [size.get(c, 0.0) for c in targets]
+            total = sum(sizes)
+            shares = [s / total for s in sizes] if total > 0 else [1 / len(targets)] * len(targets)
+            grown.extend(
+                (atom, probability * share, [*path, c])
+                for c, share in zip(targets, shares, strict=True)
+                if share > 0
+            )
+        paths = grown
+    codes = sorted({code for _, _, path in paths for code in path})
+    index = {code: i for i, code in enumerate(codes)}
+    atom_of = np.array([atom for atom, _, _ in paths], dtype=np.int64)
+    first_path = np.searchsorted(atom_of, np.arange(len(atoms)), "left")
+    path_count = np.searchsorted(atom_of, np.arange(len(atoms)), "right") - first_path
+    running = np.cumsum([p for _, p, _ in paths])
+    before_atom = np.where(first_path > 0, running[np.maximum(first_path - 1, 0)], 0.0)
+    ends = (first_path + path_count - 1)[atom_of]
+    within = (running - before_atom[atom_of]) / (running[ends] - before_atom[atom_of])
+    cumulative = (atom_of + np.where(np.arange(len(paths)) == ends, 1.0, within)).astype(np.float64)
+    years = last_year - first_year + 1
+    segment = np.zeros((len(paths), years), dtype=np.int64)
+    first: list[int] = []
+    last: list[int] = []
+    segment_code: list[int] = []
+    for number, (_, _, path) in enumerate(paths):
+        for year, name in enumerate(path):
+            if year == 0 or name != path[year - 1]:
+                first.append(_day(date(first_year + year, 1, 1)) if year else -_FOREVER)
+                last.append(_FOREVER)
+                if year:
+                    last[-2] = first[-1] - 1
+                segment_code.append(index[name])
+            segment[number, year] = len(first) - 1
+    year_starts = np.array([_day(date(y, 1, 1)) for y in range(first_year, last_year + 1)])
+    return _Paths(
+        codes,
+        first_path.astype(np.int64),
+        path_count.astype(np.int64),
+        cumulative,
+        segment,
+        np.array(first, dtype=np.int64),
+        np.array(last, dtype=np.int64),
+        np.array(segment_code, dtype=np.int64),
+        year_starts.astype(np.int64),
+    )
+
+
+def _pick(paths: _Paths, person: npt.NDArray[Any], atom: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """The path of rows in split atoms: a hash of (person, atom), so all rows of a person in
+    one atom (employments and absences alike) go the same way, without using the generator."""
+    key = (person.astype(np.uint64) << np.uint64(16)) | atom.astype(np.uint64)
+    key = (key + np.uint64(0x9E3779B97F4A7C15)) * np.uint64(0xBF58476D1CE4E5B9)
+    key = (key ^ (key >> np.uint64(31))) * np.uint64(0x94D049BB133111EB)
+    key = key ^ (key >> np.uint64(29))
+    uniform = (key >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+    found = np.searchsorted(paths.cumulative, atom.astype(np.float64) + uniform, "right")
+    return np.minimum(found, len(paths.cumulative) - 1).astype(np.int64)
+
+
+def _cut(
+    paths: _Paths,
+    person: npt.NDArray[Any],
+    atom: npt.NDArray[Any],
+    start: npt.NDArray[Any],
+    stop: npt.NDArray[Any],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any], tuple[npt.NDArray[Any], ...]]:
+    """Cut rows (inclusive day ranges in an atom) at their path's code changes.
+
+    Returns each row's code on its first day, the last day under that code (its ``stop``, or
+    the day before the code changes), and the further pieces of the few rows that cross a
+    change: row, code, start, stop.
+    """
+    path = paths.first_path[atom]
+    split = np.flatnonzero(paths.path_count[atom] > 1)
+    path[split] = _pick(paths, person[split], atom[split])
+    # Year index of a day by lookup (days outside the years count as the first or last).
+    base = int(paths.year_starts[0])
+    days = np.arange(base, _day(date(int(_years_of(paths.year_starts[-1:])[0]), 12, 31)) + 1)
+    year_of = np.searchsorted(paths.year_starts, days, "right") - 1
+    first_year = year_of[np.clip(start - base, 0, len(days) - 1)]
+    last_year = year_of[np.clip(stop - base, 0, len(days) - 1)]
+    first_segment = paths.segment[path, first_year]
+    count = paths.segment[path, last_year] - first_segment
+    crossing = np.flatnonzero(count > 0)
+    head_stop = stop.copy()
+    head_stop[crossing] = paths.last[first_segment[crossing]]
+    count = count[crossing]
+    row = np.repeat(crossing, count)
+    nth = 1 + np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    segment = first_segment[row] + nth
+    pieces = (
+        row,
+        paths.code[segment],
+        paths.first[segment].astype(start.dtype),
+        np.minimum(stop[row], paths.last[segment]).astype(stop.dtype),
+    )
+    return paths.code[first_segment], head_stop, pieces
+
+
+def _reformed_employments(
+    paths: _Paths, rows: tuple[npt.NDArray[Any], ...], window_end: int
+) -> tuple[npt.NDArray[Any], ...]:
+    """Employments under the code valid on their dates: one crossing a reform that changes
+    its code ends on 31 December (no end reason: it is no exit) and goes on the next day under
+    the new code, same person and position percentage."""
+    person, atom, start, end, fte, reason = rows
+    stop = np.where(end < 0, window_end, end)
+    code, head_stop, (row, piece_code, piece_start, piece_stop) = _cut(
+        paths, person, atom, start, stop
+    )
+    cut = head_stop < stop
+    last = piece_stop == stop[row]
+    return (
+        np.concatenate([person, person[row]]),
+        np.concatenate([code, piece_code]),
+        np.concatenate([start, piece_start]),
+        np.concatenate([np.where(cut, head_stop, end), np.where(last, end[row], piece_stop)]),
+        np.concatenate([fte, fte[row]]),
+        np.concatenate([np.where(cut, -1, reason), np.where(last, reason[row], -1)]),
+    )
+
+
+def _reformed_spells(
+    paths: _Paths, spells: tuple[npt.NDArray[Any], ...]
+) -> tuple[npt.NDArray[Any], ...]:
+    """Absence spells under the code valid on their dates, split at a reform that changes it."""
+    person, atom, start, end, grade, doctor = spells
+    code, head_end, (row, piece_code, piece_start, piece_end) = _cut(
+        paths, person, atom, start, end
+    )
+    return (
+        np.concatenate([person, person[row]]),
+        np.concatenate([code, piece_code]).astype(np.int16),
+        np.concatenate([start, piece_start]),
+        np.concatenate([head_end, piece_end]),
+        np.concatenate([grade, grade[row]]),
+        np.concatenate([doctor, doctor[row]]),
+    )
+
+
 # -- tables --------------------------------------------------------------------------------
 
 
@@ -615,7 +832,8 @@ def generate(
 
     ``participants`` (codes valid on their join date) get the sick-leave effect ``effect_pp``
     (percentage points of contracted workdays, ≤ 0) from :func:`onset_year` of their join date,
-    in the municipality their code has on 1 January ``first_year``. The same arguments give
+    in the municipality their code has on 1 January ``first_year`` (and its employees under
+    later codes). Every row carries the code valid on its dates. The same arguments give
     the same tables. Raises SynthError for a bad number, years outside the packaged
     municipality data, a positive or too large effect, or a participant code not valid on its
     join date.
@@ -667,9 +885,14 @@ def generate(
     if on_progress is not None:
         on_progress("absences", 2, 2)
 
+    # Codes valid on the dates of each row: the simulation ran on the first year's codes.
+    paths = _paths(klass, klass.municipalities_on(first), weights, first_year, last_year)
+    rows = _reformed_employments(paths, rows, window_end)
+    spells = _reformed_spells(paths, spells)
+
     ids = pa.array([f"P{index:08d}" for index in range(len(birth))], type=pa.string())
-    employment_table = _employment_table(rows, birth, ids, codes)
-    absence_table = _absence_table(spells, ids, codes)
+    employment_table = _employment_table(rows, birth, ids, paths.codes)
+    absence_table = _absence_table(spells, ids, paths.codes)
     truth = _truth(employees, first_year, last_year, seed, effect_pp, treated, removal, position)
     return Extract(employment_table, absence_table, truth)
 
@@ -693,7 +916,12 @@ def _truth(
         "seed": seed,
         "employees": employees,
         "years": [first_year, last_year],
-        "municipality_codes_valid_on": date(first_year, 1, 1).isoformat(),
+        "municipality_codes": (
+            "valid on 1 January of each year of each row (Klass 131): an employment crossing a "
+            "reform that changes its code ends on 31 December without an end reason and goes "
+            "on under the new code; an absence spell is split at the reform"
+        ),
+        "treated_codes_valid_on": date(first_year, 1, 1).isoformat(),
         "effects": [
             {
                 "indicator_id": "sick_leave_pct",
