@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything and run the whole test suite: lint (ruff), types (mypy), then pytest on
-# SQLite and again (all but the database-free tests/analysis) on a throwaway PostgreSQL server
-# started here on loopback.
+# SQLite and again (all but the database-free tests/analysis and the browser tests) on a
+# throwaway PostgreSQL server started here on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TREPART_SETUP_TEST=1 bash scripts/setup.sh
@@ -39,7 +39,9 @@ mkdir -p "$pg_data"
 pg_port=$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/server.log" \
   -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c fsync=off -c full_page_writes=off" start >/dev/null
-# tests/analysis is pure (no database; a test enforces that trepart.analysis imports no Django),
-# so it runs once, in the SQLite pass.
+# tests/analysis is pure (no database; a test enforces that trepart.analysis imports no Django)
+# and the browser tests (tests/e2e) check what the pages render and their accessibility, which
+# the database does not change (every view is also tested on PostgreSQL through the test
+# client), so both run once, in the SQLite pass.
 DATABASE_URL="postgres://trepart@127.0.0.1:$pg_port/postgres" pytest -p no:cacheprovider \
-  --ignore=tests/analysis "$@"
+  --ignore=tests/analysis --ignore=tests/e2e "$@"
