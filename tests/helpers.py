@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+#: ``../shared/data/reference`` beside the repository: data sets with published results
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference"
 
 
 def clean_environ(**settings: str) -> dict[str, str]:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.helpers import run_trepart
+from tests.helpers import REFERENCE, run_trepart
 
-MPDTA = "/work/shared/data/reference/mpdta.csv"
+MPDTA = str(REFERENCE / "mpdta.csv")
 BASE = (
     "effects",
     "did",

@@ -14,25 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.analysis.effects.test_synth import BASQUE as SYNTH_BASQUE
+from tests.analysis.effects.test_synth import BASQUE_PREDICTORS
 from tests.helpers import run_trepart
 
-BASQUE = "/work/shared/data/reference/basque.csv"
-PREDICTORS = [
-    "school.illit:1964-1969",
-    "school.prim:1964-1969",
-    "school.med:1964-1969",
-    "school.high:1964-1969",
-    "school.post.high:1964-1969",
-    "invest:1964-1969",
-    "gdpcap:1960-1969",
-    "sec.agriculture:1961-1969",
-    "sec.energy:1961-1969",
-    "sec.industry:1961-1969",
-    "sec.construction:1961-1969",
-    "sec.services.venta:1961-1969",
-    "sec.services.nonventa:1961-1969",
-    "popdens:1969",
-]
+BASQUE = str(SYNTH_BASQUE)
+PREDICTORS = BASQUE_PREDICTORS
 
 
 def basque_args(*extra: str, unit: str = "regionname") -> list[str]:

@@ -8,14 +8,13 @@ compared to the precision at which it is printed there.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
+from tests.helpers import REFERENCE
 from trepart.analysis.effects.did import DidResult, estimate
 
-MPDTA = Path("/work/shared/data/reference/mpdta.csv")
+MPDTA = REFERENCE / "mpdta.csv"
 
 ATT_GT = {
     (2004, 2004): -0.0105,

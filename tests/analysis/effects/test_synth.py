@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.helpers import REFERENCE
 from trepart.analysis.effects import synth as sc
 from trepart.analysis.effects._synth_qp import simplex_weights
 
-BASQUE = Path("/work/shared/data/reference/basque.csv")
+BASQUE = REFERENCE / "basque.csv"
 BASQUE_PREDICTORS = [
     "school.illit:1964-1969",
     "school.prim:1964-1969",
