@@ -41,7 +41,8 @@ from trepart.analysis.savings import (
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "savings.md"
 
-# Round parameters so that every example below can be checked with pencil and paper:
+# Round parameters so that every example below can be checked with pencil and paper (the
+# pension rate is pinned here, so the examples do not move when its default does):
 #   annual labour cost = 520 000 × (1 + 0.12 + 0.18) × (1 + 0)  = 676 000 NOK
 #   daily labour cost  = 676 000 / 260                          =   2 600 NOK
 #   cost of a lost day = 2 600 × (0.5 + 0.5 × 0.2 + 0)          =   1 560 NOK
@@ -51,6 +52,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "savings.md"
 SIMPLE = DEFAULTS.replace(
     version="test-simple",
     annual_wage_nok=520_000,
+    employer_pension_rate="0.18",
     employer_tax_rate=0,
     share_of_sick_days_in_employer_period="0.5",
     cost_share_outside_employer_period="0.2",
@@ -65,18 +67,18 @@ SIMPLE = DEFAULTS.replace(
 @pytest.mark.parametrize(
     "function, simple, default",
     [
-        # defaults: 613 200 × 1.30 × 1.141 = 909 559.56
-        (annual_labour_cost, "676000", "909559.56"),
-        # 909 559.56 / 260 = 3 498.306
-        (daily_labour_cost, "2600", "3498.306"),
-        # 3 498.306 × (0.34 + 0.66 × 0.18) = 3 498.306 × 0.4588 = 1 605.0227928
-        (cost_per_lost_workday, "1560", "1605.0227928"),
-        # 0.2 × 909 559.56 = 181 911.912
-        (turnover_cost_per_leaver, "135200", "181911.912"),
-        # 250 000 × 2
-        (afp_cost_per_retiree, "400000", "500000"),
-        # 0.05 × 909 559.56 = 45 477.978
-        (fulltime_saving_per_conversion, "33800", "45477.978"),
+        # defaults: 613 200 × 1.32 × 1.141 = 923 552.784
+        (annual_labour_cost, "676000", "923552.784"),
+        # 923 552.784 / 260 = 3 552.126 092 307 692 … (28 significant digits)
+        (daily_labour_cost, "2600", "3552.126092307692307692307692"),
+        # 3 552.126 09… × (0.34 + 0.66 × 0.18) = 3 552.126 09… × 0.4588 = 1 629.715 45…
+        (cost_per_lost_workday, "1560", "1629.715451150769230769230769"),
+        # 0.2 × 923 552.784 = 184 710.5568
+        (turnover_cost_per_leaver, "135200", "184710.5568"),
+        # 280 000 × 2.2
+        (afp_cost_per_retiree, "400000", "616000"),
+        # 0.05 × 923 552.784 = 46 177.6392
+        (fulltime_saving_per_conversion, "33800", "46177.6392"),
     ],
 )
 def test_derived_costs(function: Any, simple: str, default: str) -> None:
@@ -421,14 +423,13 @@ def test_a_conflict_item_must_be_uncertain() -> None:
 
 
 def test_defaults_are_versioned_and_complete() -> None:
-    assert DEFAULTS.version == "2024-1"
+    assert DEFAULTS.version == "2026-1"
     assert set(DEFAULTS.values) == set(PARAMETER_NAMES)
     for name, parameter in DEFAULTS.values.items():
         assert parameter.unit and parameter.source and parameter.note, name
     # The defaults no published figure backs are flagged as assumptions.
     assumptions = {n for n, p in DEFAULTS.values.items() if p.assumption}
     assert assumptions == {
-        "employer_pension_rate",
         "sick_leave_replacement_cost_share",
         "afp_annual_cost_per_retiree_nok",
         "afp_employer_years_per_retiree",
@@ -438,7 +439,7 @@ def test_defaults_are_versioned_and_complete() -> None:
 
 def test_replace_returns_a_new_set_with_a_derived_version() -> None:
     changed = DEFAULTS.replace(annual_wage_nok=650_000, employer_tax_rate="0.106")
-    assert changed.version == "2024-1+annual_wage_nok=650000+employer_tax_rate=0.106"
+    assert changed.version == "2026-1+annual_wage_nok=650000+employer_tax_rate=0.106"
     assert changed["annual_wage_nok"] == Decimal(650_000)
     assert changed.parameter("annual_wage_nok").source == "set by the user"
     assert "613200" in changed.parameter("annual_wage_nok").note

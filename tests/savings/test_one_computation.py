@@ -60,7 +60,7 @@ def test_web_cli_and_api_give_the_same_report(client: Client) -> None:
         },
     ).json()
     assert web.to_json() == _report_only(cli) == _report_only(api)
-    assert web.parameters.version == "2024-1+turnover_fte_years_per_replacement=0.4"
+    assert web.parameters.version == "2026-1+turnover_fte_years_per_replacement=0.4"
 
 
 @pytest.mark.usefixtures("lunner")
@@ -77,7 +77,7 @@ def test_a_bad_field_keeps_the_default_and_the_rest_still_counts(client: Client)
     fields = {f.name: f for f in response.context["fields"]}
     assert "not a number" in fields["annual_wage_nok"].error
     report = response.context["report"]
-    assert report.parameters.version == "2024-1+turnover_fte_years_per_replacement=0.4"
+    assert report.parameters.version == "2026-1+turnover_fte_years_per_replacement=0.4"
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_a_scenario_is_saved_and_reopened_with_the_form_filled_in(
     scenario = SavedScenario.objects.get()
     assert (scenario.name, scenario.year, scenario.baseline) == ("Plan A", 2024, "earlier:2007")
     assert scenario.parameter_changes == {"turnover_fte_years_per_replacement": "0.4"}
-    assert scenario.parameter_version == "2024-1+turnover_fte_years_per_replacement=0.4"
+    assert scenario.parameter_version == "2026-1+turnover_fte_years_per_replacement=0.4"
     assert scenario.created_by == planner and scenario.note == "first try"
     query = parse_qs(urlsplit(location).query)
     assert query["turnover_fte_years_per_replacement"] == ["0.4"]
@@ -169,7 +169,7 @@ def test_the_demo_koordinator_may_save_and_the_admin_lists_scenarios(client: Cli
     )
     assert change.status_code == 302
     scenario.refresh_from_db()
-    assert scenario.note == "from the admin" and scenario.parameter_version == "2024-1"
+    assert scenario.note == "from the admin" and scenario.parameter_version == "2026-1"
     bad = client.post(
         f"/admin/savings/savedscenario/{scenario.pk}/change/",
         {

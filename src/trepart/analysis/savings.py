@@ -281,7 +281,7 @@ class ParameterSet:
         A change is a :class:`Parameter`, or a bare value (Decimal, int or numeric string;
         floats are refused so that no binary rounding sneaks into money) that keeps the
         unit and records the default it replaced. Without ``version`` the label is derived:
-        ``"2024-1+annual_wage_nok=650000"`` (changes sorted by name).
+        ``"2026-1+annual_wage_nok=650000"`` (changes sorted by name).
         """
         if not changes:
             raise ParameterError("replace() needs at least one parameter to change")
@@ -340,7 +340,7 @@ def _check_range(name: str, value: Decimal) -> None:
 _SICK_MODEL = "KS, Modell for kostnadsberegning av sykefravær (2023-tall)"
 
 DEFAULTS = ParameterSet(
-    version="2024-1",
+    version="2026-1",
     values={
         "annual_wage_nok": Parameter(
             value=Decimal("613200"),
@@ -361,13 +361,18 @@ DEFAULTS = ParameterSet(
             "for the holiday.",
         ),
         "employer_pension_rate": Parameter(
-            value=Decimal("0.18"),
+            value=Decimal("0.20"),
             unit="share of wage",
-            source="Trepart assumption: the order of magnitude of municipal employers' "
-            "pension cost (KLP/SPK) as a share of pensionable wage",
-            note="Varies by year, pension fund and municipality; take the pension cost rate "
-            "from the municipality's accounts (note on pensions) or KLP's premium letter.",
-            assumption=True,
+            source=_SICK_MODEL + ", table 2: of the employer's 10 981 mill. kr in the "
+            "employer period, 9 345 mill. kr are wage, holiday pay and employer's tax on "
+            "them, so pension with employer's tax on it is 1 636 mill. kr: pension ≈ 17.5 % "
+            "of wage and holiday pay together, ≈ 19.6 % of the wage alone (12 % holiday pay)",
+            note="Derived, not stated by KS. Older figures are lower: about 16 % on top of "
+            "the annual wage budgets (KS and KLP in Bergens Tidende, «Offentlig ansatte har "
+            "gullpensjoner», 2010 or later) and premiums of 11.2–14.2 % of wages in the "
+            "years up to 2010 (KRD, «Pensjon – kostnader og premieavvik», 2011). Varies by year, "
+            "pension fund and municipality; take the pension cost rate from the "
+            "municipality's accounts (note on pensions) or KLP's premium letter.",
         ),
         "employer_tax_rate": Parameter(
             value=Decimal("0.141"),
@@ -424,23 +429,31 @@ DEFAULTS = ParameterSet(
             "checked against the report text (the seed deck does not state it).",
         ),
         "afp_annual_cost_per_retiree_nok": Parameter(
-            value=Decimal("250000"),
+            value=Decimal("280000"),
             unit="NOK per AFP retiree per year",
-            source="Trepart assumption: public-sector AFP from 62 is computed like the "
-            "folketrygd pension plus an AFP supplement, roughly 40 % of a wage of "
-            "~620 000 kr",
-            note="Applies to the early-retirement AFP of cohorts born 1962 or earlier (the "
+            source="Trepart estimate from published parts: AFP from 62 to 65 is the folketrygd "
+            "old-age pension computed as if working to 67 plus an AFP supplement of 20 400 kr "
+            "a year (finansportalen.no, «Offentlig AFP»); NAV's average old-age pension from "
+            "the folketrygd was 258 700 kr in 2021; 258 700 + 20 400 ≈ 280 000 kr",
+            note="A proxy: the average covers all old-age pensioners, and women (most "
+            "municipal AFP retirees) get less (NAV 2018: 210 440 kr against 266 798 kr for "
+            "men). Applies to the early-retirement AFP of cohorts born 1962 or earlier (the "
             "scheme the 2015 study priced); lifelong AFP for later cohorts is financed "
             "differently. Use the AFP cost in KLP's/SPK's invoice.",
             assumption=True,
         ),
         "afp_employer_years_per_retiree": Parameter(
-            value=Decimal("2"),
+            value=Decimal("2.2"),
             unit="years",
-            source="Trepart assumption: the employer pays AFP in full from 62 until 65, so "
-            "at most 3 years; retirements later than 62 give fewer",
-            note="Set to the average number of years your municipality pays the full AFP "
-            "cost per retiree.",
+            source="NAV, «Mottakere av AFP, etter ordning, alder og kjønn» per 31.12.2007, "
+            "municipal AFP: 6 588 recipients aged 62–64 against 2 686 aged 65, i.e. about "
+            "2.5 years of AFP before 65 per AFP retiree; times the average AFP grade in the "
+            "public sector, 88.1 % (NAV, per 31.3.2007), ≈ 2.2 years at the full rate",
+            note="Counts only the years before 65, on Trepart's premise that the employer "
+            "pays the AFP in full from 62 until 65; we found no published source for that "
+            "split, and a municipality in KLP may insure AFP rather than be «selvassurandør» "
+            "(Verdal kommune, PS 104/12, 2012). Old data (cohorts born 1940–1945). Set to the "
+            "average number of years your municipality pays the full AFP cost per retiree.",
             assumption=True,
         ),
         "fulltime_fte_years_per_conversion": Parameter(
@@ -448,9 +461,13 @@ DEFAULTS = ParameterSet(
             unit="FTE-years of labour cost per employee moved to full time",
             source="Trepart assumption: per-person overhead (recruitment, training, HR "
             "administration, leadership span, shift planning) of about 5 % of a year's "
-            "labour cost",
-            note="No published default is known to us; the seed study priced this item "
-            "without stating its unit cost. Set your own.",
+            "labour cost; no published per-conversion figure found",
+            note="The seed study priced this item (1.0–1.5 mill. kr per municipality in the "
+            "seed deck's savings table) without stating its unit cost. Fafo-rapport 2023:22, "
+            "«Hva koster heltid egentlig?», finds that larger positions save or cost money "
+            "depending on the rota model, but gives no cost per conversion; SSB's labour cost "
+            "survey puts training alone at about 2.6 % of the labour cost of an FTE in social "
+            "and personal services (2000). Set your own.",
             assumption=True,
         ),
     },
