@@ -106,7 +106,6 @@ CHECK_END = 0.8
 STEP_MESSAGES = {
     "Finding the input files": gettext_noop("Finding the input files"),
     "Reading and checking the input": gettext_noop("Reading and checking the input"),
-    "Finding the years of the data": gettext_noop("Finding the years of the data"),
     "Computing the indicators": gettext_noop("Computing the indicators"),
     "Counting absence days outside employments": gettext_noop(
         "Counting absence days outside employments"

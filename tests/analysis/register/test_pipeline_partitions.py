@@ -1,9 +1,8 @@
 """How the pipeline partitions its work does not change the result.
 
 The engine chooses how many buckets the windows are partitioned by (Spark: several, DuckDB:
-none) and in how many parts the absences are processed; overlaps are found by a hash of the
-employee and municipality, which two pairs may share. Each of these must give the same table
-and quality figures, here on DuckDB with a generated extract full of overlapping spells.
+none) and in how many parts the absences are processed. Each choice must give the same table
+and quality figures, here on DuckDB with a generated extract with overlapping spells.
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-import ibis.expr.types as ir  # type: ignore[import-untyped]
 import pytest
 
-from trepart.analysis.register import _engine, _pipeline, compute_indicators, synth
+from trepart.analysis.register import _engine, compute_indicators, synth
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +54,3 @@ def test_buckets_and_parts_give_the_same_result(
     partitioned, partitioned_quality = run(extract)
     assert same(partitioned, table)
     assert partitioned_quality == quality
-
-
-def test_pairs_sharing_a_hash_give_the_same_result(
-    extract: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    table, quality = run(extract)
-
-    def colliding(t: ir.Table) -> ir.IntegerValue:
-        # Only three numbers per municipality: many employees share one, their spells interleave.
-        employee = _pipeline._hashed(t.employee_id, 3)
-        municipality = _pipeline._hashed(t.municipality, 1 << 13)
-        return (employee * (1 << 14) + municipality) * (1 << _pipeline.DAY_BITS)
-
-    monkeypatch.setattr(_pipeline, "_group", colliding)
-    collided, collided_quality = run(extract)
-    assert same(collided, table)
-    assert collided_quality == quality

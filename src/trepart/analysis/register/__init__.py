@@ -279,12 +279,16 @@ def compute_indicators(
         problems: list[InputProblem] = []
         total_problems = 0
         valid: dict[str, Any] = {}
+        dates: list[Any] = []
         for step, table in enumerate(TABLES):
             progress(f"Checking {names[table]}", 0.05 + 0.15 * step)
             result = checked[table]
             counts = backend.con.execute(_validate.count_broken(result))
             row = counts.iloc[0]
             rows_read[table] = int(row["rows"])
+            dates.extend(
+                row[f"{end}_{name}"] for end in ("first", "last") for name in ("start", "end")
+            )
             broken = [i for i in range(len(result.checks)) if int(row[f"c{i}"]) > 0]
             by_reason[table] = {
                 f"{result.checks[i].column}: {result.checks[i].reason}": int(row[f"c{i}"])
@@ -303,8 +307,7 @@ def compute_indicators(
         if problems:
             raise RegisterInputError(problems, total=total_problems, files=names)
 
-        progress("Finding the years of the data", 0.35)
-        span = _years(backend, valid["employments"], valid["absences"])
+        span = _years(dates)
         if span is None:
             table = OUTPUT_SCHEMA.empty_table()
             outside_days, outside_people = 0, 0
@@ -318,6 +321,7 @@ def compute_indicators(
                 first_year=first_year,
                 last_year=last_year,
                 keep=backend.keep,
+                small=backend.small,
                 buckets=backend.buckets,
                 chunks=backend.chunks(rows_read["absences"]),
             )
@@ -372,24 +376,12 @@ def _name_problems(
     return problems
 
 
-def _years(backend: _engine.Backend, employments: Any, absences: Any) -> tuple[int, int] | None:
-    """The first and last year of the start and end dates of both tables (None: no rows)."""
-    lows: list[Any] = []
-    highs: list[Any] = []
-    for table in (employments, absences):
-        frame = backend.con.execute(
-            table.aggregate(
-                low=table.start_date.min(),
-                high=table.start_date.max(),
-                end_low=table.end_date.min(),
-                end_high=table.end_date.max(),
-            )
-        ).iloc[0]
-        lows.extend(v for v in (frame["low"], frame["end_low"]) if _is_date(v))
-        highs.extend(v for v in (frame["high"], frame["end_high"]) if _is_date(v))
-    if not lows:
+def _years(dates: list[Any]) -> tuple[int, int] | None:
+    """The first and last year of the valid rows' start and end dates (None: no such rows)."""
+    years = [value.year for value in dates if _is_date(value)]
+    if not years:
         return None
-    return min(v.year for v in lows), max(v.year for v in highs)
+    return min(years), max(years)
 
 
 def _is_date(value: Any) -> bool:

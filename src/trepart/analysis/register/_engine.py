@@ -123,8 +123,15 @@ class DuckDBBackend(Backend):
         self.con.raw_sql(f"SET temp_directory = '{_quote(self._spill.name)}'")
         # Row order is never relied on after reading; not keeping it saves memory and time.
         self.con.raw_sql("SET preserve_insertion_order = false")
+        # The caller shows progress (the CLI's bar, the job page); DuckDB's own bar would
+        # print over it.
+        self.con.raw_sql("SET enable_progress_bar = false")
+        # Every join in the pipeline has the smaller table on its right, the side DuckDB builds
+        # its hash table from; its own choice, from estimated sizes, sometimes builds from
+        # millions of rows to probe with the calendar's few thousand.
+        self.con.raw_sql("SET disabled_optimizers = 'build_side_probe_side'")
         # DuckDB spills to disk beyond this; with the parts of `chunks` a national extract
-        # peaks at about 1.8 GB in all (Python and Arrow included).
+        # peaks at about 1.7 GB in all (Python and Arrow included).
         limit = os.environ.get("TREPART_DUCKDB_MEMORY_LIMIT", "1500MB")
         self.con.raw_sql(f"SET memory_limit = '{_quote(limit)}'")
 

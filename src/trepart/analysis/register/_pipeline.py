@@ -1,15 +1,16 @@
 """The register indicators as Ibis expressions: the same expressions run on DuckDB and Spark.
 
-No spell is exploded into days. Dates become day numbers (0 = 1 January of the first year);
-the workdays in ``[a, b]`` are ``before[b + 1] - before[a]``, one look-up each in an array of
-cumulative workday counts. Overlapping spells of one employee in one municipality are cut into
-*elementary segments* (disjoint intervals between consecutive spell boundaries, each with the
-highest grade, or the summed fte, of the spells covering it); only spells that overlap another
-go through that cut, found with one running maximum over a sort key that puts the employee and
-municipality (a hash) above the day. Each absence segment is joined to the *time line* of its
-employee and municipality (the disjoint employment segments and the gaps between them), and the
-pieces are summed per municipality and pair of years, so only that small table is split by
-year.
+No spell is exploded into days, and no string is carried past the first step. Every employee
+of either table gets a number, and an employee in a municipality becomes one integer, the
+*pair* (``employee number × 2^14 + municipality code``); dates become day numbers (0 = 1
+January of the first year); the workdays in ``[a, b]`` are ``before[b + 1] - before[a]``, one
+look-up each in an array of cumulative workday counts. Overlapping spells of one pair are cut
+into *elementary segments* (disjoint intervals between consecutive spell boundaries, each with
+the highest grade, or the summed fte, of the spells covering it); only spells that overlap
+another go through that cut, found with one running maximum over the sort key ``pair × 2^17 +
+day``. Each absence segment is joined to the *time line* of its pair (the disjoint employment
+segments and the gaps between them), and the pieces are summed per municipality and pair of
+years, so only that small table is split by year.
 """
 
 from __future__ import annotations
@@ -20,22 +21,27 @@ from datetime import date
 from typing import Literal
 
 import ibis  # type: ignore[import-untyped]
-import ibis.expr.datatypes as dt  # type: ignore[import-untyped]
 import ibis.expr.types as ir  # type: ignore[import-untyped]
+import pyarrow as pa
 
 from trepart.analysis.calendar import date_table
 
-KEYS = ("employee_id", "municipality")
 ZERO = ibis.literal(0.0, type="float64")
-# Day numbers fit in this many bits (2^17 days is 358 years): a group number shifted by it and
-# plus a day number sorts by group first, then by day.
+# A pair is ``employee number << MUN_BITS | municipality``: codes are four digits (< 2^14).
+MUN_BITS = 14
+MUN_MASK = (1 << MUN_BITS) - 1
+# Day numbers fit in this many bits (2^17 days is 358 years): a pair shifted by it plus a day
+# number sorts by pair first, then by day. With both shifts the sort key is below 2^63 for up to
+# 2^32 employees.
 DAY_BITS = 17
-# Windows are never partitioned by employee and municipality (millions of tiny partitions are
-# slow) but by a few buckets of employees (a hash), or not at all: the engine chooses how many
-# (DuckDB sorts one partition fastest; Spark needs several to spread the work).
+DAY_MASK = (1 << DAY_BITS) - 1
+# Windows are never partitioned by pair (millions of tiny partitions are slow) but by a few
+# buckets of employees, or not at all: the engine chooses how many (DuckDB sorts one partition
+# fastest; Spark needs several to spread the work).
 BUCKETS = 64
 
 Keep = Callable[[ir.Table], ir.Table]
+Small = Callable[[pa.Table], ir.Table]
 
 
 @dataclass(frozen=True)
@@ -50,37 +56,57 @@ class Expressions:
 class Days:
     """Day numbers (0 = 1 January of the first year) and look-ups by day and year.
 
-    Workdays in ``[a, b]`` are ``before[b + 1] - before[a]``: one array look-up each, no join.
-    The day-long array is written into the SQL text at every use, so it is used sparingly
-    (a query's text, and the time to build it, grows with it); the others are short.
+    Workdays in ``[a, b]`` are ``wb[b + 1] - wb[a]``, where ``wb`` (workdays before each day)
+    is a column of the calendar table: one equi-join per day looked up, with a table of a few
+    thousand rows (much faster than an array written into the query, and broadcast by Spark).
+    The workdays before each 1 January, a short array, are written into the query.
     """
 
     first_year: int
     last_year: int
     origin: date
-    before: ir.ArrayValue  # before[i]: workdays on days 0 .. i - 1 (length: days + 1)
-    jan1_days: tuple[int, ...]  # the day number of 1 January of each year, and of the next
-    jan1: ir.ArrayValue  # jan1[k]: the day number of 1 January of first_year + k (k ≤ years)
-    dec1: ir.ArrayValue  # dec1[k]: the day number of 1 December of first_year + k
-    before_jan1: ir.ArrayValue  # before_jan1[k]: before[jan1[k]]
+    # One row per day number d from 0 to the day after the last: ``wb`` the workdays on days
+    # 0 .. d - 1, ``yr`` the year of day d, ``yp`` the year of day d - 1, ``dn`` the first
+    # year whose 1 December is on or after day d, ``dp`` the last year whose 1 December is
+    # before day d.
+    calendar: ir.Table
+    before_jan1: ir.ArrayValue  # before_jan1[k]: workdays before 1 January of first_year + k
 
     @classmethod
-    def of(cls, first_year: int, last_year: int) -> Days:
+    def of(cls, first_year: int, last_year: int, small: Small) -> Days:
+        """The days from ``first_year`` to ``last_year``; ``small`` makes the calendar table."""
         if (date(last_year, 12, 31) - date(first_year, 1, 1)).days >= 1 << DAY_BITS:
             raise ValueError(f"the dates span {first_year}–{last_year}: more than 358 years")
         table = date_table(date(first_year, 1, 1), date(last_year, 12, 31))
         origin = table.first
         before = [*table.before, table.through[-1]]
-        years = range(first_year, last_year + 1)
         jan1 = [(date(y, 1, 1) - origin).days for y in range(first_year, last_year + 2)]
+        year: list[int] = []
+        for k, y in enumerate(range(first_year, last_year + 1)):
+            year.extend([y] * (jan1[k + 1] - jan1[k]))
+        year.append(last_year + 1)
+        # (1 December of the year after the last too: day d can be 1 January of that year.)
+        dec1 = [(date(y, 12, 1) - origin).days for y in range(first_year, last_year + 2)]
+        # The first year whose 1 December is on or after day d, the last whose is before it.
+        dec1_on_or_after = [y if d <= dec1[y - first_year] else y + 1 for d, y in enumerate(year)]
+        dec1_before = [y if d > dec1[y - first_year] else y - 1 for d, y in enumerate(year)]
+        calendar = small(
+            pa.table(
+                {
+                    "d": pa.array(range(len(before)), type=pa.int64()),
+                    "wb": pa.array(before, type=pa.int64()),
+                    "yr": pa.array(year, type=pa.int64()),
+                    "yp": pa.array([first_year - 1, *year[:-1]], type=pa.int64()),
+                    "dn": pa.array(dec1_on_or_after, type=pa.int64()),
+                    "dp": pa.array(dec1_before, type=pa.int64()),
+                }
+            )
+        )
         return cls(
             first_year,
             last_year,
             origin,
-            ibis.literal(before, type="array<int64>"),
-            tuple(jan1),
-            ibis.literal(jan1, type="array<int64>"),
-            ibis.literal([(date(y, 12, 1) - origin).days for y in years], type="array<int64>"),
+            calendar,
             ibis.literal([before[d] for d in jan1], type="array<int64>"),
         )
 
@@ -92,30 +118,88 @@ class Days:
         """The day number of a date (inside the years of the data)."""
         return (day.epoch_days() - (self.origin - date(1970, 1, 1)).days).cast("int64")
 
-    def workdays_before(self, day: ir.IntegerValue) -> ir.IntegerValue:
-        """Workdays on the days before ``day`` (from day 0)."""
-        return _at(self.before, day)
+    def span(self, t: ir.Table, first: ir.IntegerValue, last: ir.IntegerValue) -> ir.Table:
+        """``t`` with the workdays before day ``first`` (``c1``) and before the day after
+        ``last`` (``c2``), the years of ``first`` (``y1``) and ``last`` (``y2``), and the
+        first and last year whose 1 December lies from ``first`` to ``last`` (``n1``, ``n2``;
+        ``n1 > n2``: none).
 
-    def workdays(self, first: ir.IntegerValue, last: ir.IntegerValue) -> ir.IntegerValue:
-        """Workdays from day ``first`` to day ``last``, both included (``first ≤ last``)."""
-        return self.workdays_before(last + 1) - self.workdays_before(first)
-
-    def year_of(self, day: ir.IntegerValue) -> ir.IntegerValue:
-        """The year of day ``day``: one comparison per year of the data after the first."""
-        year = ibis.literal(self.first_year, type="int64")
-        for start in self.jan1_days[1:-1]:
-            year = year + ibis.ifelse(day >= start, 1, 0)
-        return year
+        The workdays from ``first`` to ``last`` (both included) are ``c2 - c1``.
+        """
+        columns = t.columns
+        t = t.mutate(_d1=first, _d2=last + 1)
+        at_first = self.calendar.view()
+        after_last = self.calendar.view()
+        joined = t.join(at_first, t._d1 == at_first.d).join(after_last, t._d2 == after_last.d)
+        return joined.select(
+            *columns,
+            c1=at_first.wb,
+            y1=at_first.yr,
+            n1=at_first.dn,
+            c2=after_last.wb,
+            y2=after_last.yp,
+            n2=after_last.dp,
+        )
 
     def workdays_before_jan1(self, year: ir.IntegerValue) -> ir.IntegerValue:
         """Workdays before 1 January of ``year`` (up to the year after the last)."""
         return _at(self.before_jan1, year - self.first_year)
 
-    def jan1_of(self, year: ir.IntegerValue) -> ir.IntegerValue:
-        return _at(self.jan1, year - self.first_year)
+    def in_year(
+        self,
+        year: ir.IntegerValue,
+        first_year: ir.IntegerValue,
+        last_year: ir.IntegerValue,
+        c1: ir.NumericValue,
+        c2: ir.NumericValue,
+        weight: ir.NumericValue,
+    ) -> ir.NumericValue:
+        """The part in ``year`` of ``weight × (c2 - c1)`` workdays (see :meth:`span`).
 
-    def dec1_of(self, year: ir.IntegerValue) -> ir.IntegerValue:
-        return _at(self.dec1, year - self.first_year)
+        Also for sums over spans with the same first and last year: ``c1`` and ``c2`` are
+        then the sums of ``weight × c1`` and ``weight × c2``, and ``weight`` their sum.
+        """
+        upper = ibis.ifelse(
+            year == last_year, c2, weight * self.workdays_before_jan1(year + 1).cast("float64")
+        )
+        lower = ibis.ifelse(
+            year == first_year, c1, weight * self.workdays_before_jan1(year).cast("float64")
+        )
+        return upper - lower
+
+    def year_sums(self, t: ir.Table, weights: Mapping[str, ir.NumericValue]) -> dict[str, ir.Value]:
+        """The sums over spans of ``t`` (see :meth:`span`) that :meth:`by_year` splits: per
+        weight ``w_<name>`` = Σ weight, ``a_<name>`` = Σ weight × c1, ``b_<name>`` = Σ weight ×
+        c2 (to be grouped by a key, ``y1`` and ``y2``)."""
+        sums: dict[str, ir.Value] = {}
+        for name, weight in weights.items():
+            sums[f"w_{name}"] = weight.sum()
+            sums[f"a_{name}"] = (weight * t.c1).sum()
+            sums[f"b_{name}"] = (weight * t.c2).sum()
+        return sums
+
+    def by_year(self, sums: ir.Table, key: str, names: Sequence[str]) -> ir.Table:
+        """Σ weight × workdays in each year, per ``key`` and ``year``, from the sums of
+        :meth:`year_sums` grouped by ``key``, ``y1`` and ``y2``.
+
+        A span's workdays in year y are ``wb[min(last + 1, jan1[y + 1])] - wb[max(first,
+        jan1[y])]``: so per first and last year the three sums are enough, and only that small
+        table is split by year.
+        """
+        years = sums.mutate(year=ibis.range(sums.y1, sums.y2 + 1)).unnest("year")
+        years = years.mutate(year=years.year.cast("int64"))
+        parts = years.select(
+            key,
+            "year",
+            **{
+                name: self.in_year(
+                    years.year, years.y1, years.y2, years[f"a_{name}"], years[f"b_{name}"],
+                    years[f"w_{name}"],
+                )
+                for name in names
+            },
+        )  # fmt: skip
+        return parts.group_by(key, "year").aggregate(**{n: parts[n].sum() for n in names})
 
 
 def _at(array: ir.ArrayValue, index: ir.IntegerValue) -> ir.IntegerValue:
@@ -123,31 +207,17 @@ def _at(array: ir.ArrayValue, index: ir.IntegerValue) -> ir.IntegerValue:
     return array[index.cast("int32")]
 
 
-@ibis.udf.scalar.builtin(name="hash")  # type: ignore[untyped-decorator]
-def _hash(value: str) -> dt.uint64:
-    """The engine's own hash function (``hash`` in DuckDB and Spark): cheap and stable."""
+def _bucket(pair: ir.IntegerValue, buckets: int) -> ir.IntegerValue:
+    """A bucket of employees (from the pair), for partitioned windows."""
+    return (pair >> MUN_BITS) % buckets
 
 
-def _hashed(value: ir.StringValue, below: int) -> ir.IntegerValue:
-    """A hash of ``value`` reduced below ``below`` (negative too, in Spark), as an int64."""
-    return (_hash(value) % below).cast("int64")
+def pair_employee(pair: ir.IntegerValue) -> ir.IntegerValue:
+    return pair >> MUN_BITS
 
 
-def _bucket(t: ir.Table, buckets: int) -> ir.IntegerValue:
-    if buckets <= 1:
-        return ibis.literal(0, type="int64")
-    return _hashed(t.employee_id, buckets)
-
-
-def _group(t: ir.Table) -> ir.IntegerValue:
-    """A number for each employee and municipality, shifted left by DAY_BITS.
-
-    It is a hash: two pairs may share a number, which only makes the overlap test below flag
-    spells that overlap nothing (they then go through the exact cut, keyed by the real pair).
-    """
-    employee = _hashed(t.employee_id, 1 << 30)
-    municipality = _hashed(t.municipality, 1 << 13)
-    return (employee * (1 << 14) + municipality) * (1 << DAY_BITS)
+def pair_municipality(pair: ir.IntegerValue) -> ir.IntegerValue:
+    return pair & MUN_MASK
 
 
 Values = Mapping[str, Callable[[ir.Table], ir.Value]]
@@ -160,22 +230,22 @@ def _segments(
     how: Literal["max", "sum"],
     buckets: int,
 ) -> ir.Table:
-    """Cut the spells of each employee and municipality into disjoint elementary segments.
+    """Cut the spells of each pair into disjoint elementary segments.
 
-    ``t`` has the keys, ``s`` and ``e`` (inclusive day numbers) and the ``carry`` columns;
-    ``values`` computes each value of a spell from them. Each segment gets the max (or the sum)
-    of each value over the spells covering it.
+    ``t`` has ``pair``, ``s`` and ``e`` (inclusive day numbers) and the ``carry`` columns;
+    ``values`` computes each value of a spell from them. Each segment (``pair``, ``s``, ``e``
+    and the values) gets the max (or the sum) of each value over the spells covering it.
 
     Overlaps are found with one running maximum (per bucket of employees) over the sort key
-    ``group + day``: the group dominates, so the maximum never leaks from one employee and
-    municipality into the next. The sorted rows carry only what is needed: the day numbers
-    live in the sort keys' low bits.
+    ``pair << DAY_BITS | day``: the pair dominates, so the maximum never leaks from one pair
+    into the next. The sorted rows carry only what is needed: the pair and the day numbers live
+    in the two sort keys.
     """
-    mask = (1 << DAY_BITS) - 1
-    group = _group(t)
-    columns = {"_b": _bucket(t, buckets)} if buckets > 1 else {}
-    t = t.select(*KEYS, *carry, **columns, _ks=group + t.s, _ke=group + t.e)
+    group = t.pair << DAY_BITS
+    columns = {"_b": _bucket(t.pair, buckets)} if buckets > 1 else {}
+    t = t.select(*carry, **columns, _ks=group + t.s, _ke=group + t.e)
     part = [t._b] if buckets > 1 else []
+    extra = ["_b"] if buckets > 1 else []
     # Spells starting the same day may come in either order: each overlaps the other anyway.
     order = [t._ks]
     before = ibis.window(group_by=part, order_by=order, rows=(None, -1))
@@ -184,28 +254,29 @@ def _segments(
     alone = (flagged._pe.isnull() | (flagged._ks > flagged._pe)) & (
         flagged._ns.isnull() | (flagged._ns > flagged._ke)
     )
+    # Both branches below read this table: it carries the flag, not the neighbours.
+    flagged = flagged.select(*carry, *extra, "_ks", "_ke", _alone=alone)
+    alone = flagged._alone
     single = flagged.filter(alone)
     single = single.select(
-        *KEYS,
-        s=single._ks & mask,
-        e=single._ke & mask,
+        pair=single._ks >> DAY_BITS,
+        s=single._ks & DAY_MASK,
+        e=single._ke & DAY_MASK,
         **{name: value(single) for name, value in values.items()},
     )
-    # The overlapping spells are cut at every spell boundary of their group (of the hash: the
-    # cuts of two pairs sharing one are finer, which changes nothing); a boundary found twice
-    # gives an empty cut, and a cut between two clusters of overlapping spells is covered by
-    # no spell: both are dropped.
+    # The overlapping spells are cut at every spell boundary of their pair; a boundary found
+    # twice gives an empty cut, and a cut between two clusters of overlapping spells is covered
+    # by no spell: both are dropped.
     multi = flagged.filter(~alone)
-    extra = ["_b"] if buckets > 1 else []
-    multi = multi.select(*KEYS, *carry, *extra, "_ks", "_ke", _gr=multi._ks - (multi._ks & mask))
+    multi = multi.select(*carry, *extra, "_ks", "_ke", _gr=multi._ks >> DAY_BITS)
     bounds = ibis.union(multi.select(*extra, k=multi._ks), multi.select(*extra, k=multi._ke + 1))
     part = [bounds._b] if buckets > 1 else []
     bounds = bounds.mutate(_nk=bounds.k.lead().over(ibis.window(group_by=part, order_by=bounds.k)))
-    same = (bounds._nk - (bounds._nk & mask)) == (bounds.k - (bounds.k & mask))
+    same = (bounds._nk >> DAY_BITS) == (bounds.k >> DAY_BITS)
     cuts = bounds.filter(same & (bounds._nk > bounds.k))
     cuts = cuts.select(
         **({"_cb": cuts._b} if buckets > 1 else {}),
-        _cg=cuts.k - (cuts.k & mask),
+        _cg=cuts.k >> DAY_BITS,
         _cs=cuts.k,
         _ce=cuts._nk - 1,
     )
@@ -222,29 +293,26 @@ def _segments(
         name: (value(covered).max() if how == "max" else value(covered).sum())
         for name, value in values.items()
     }
-    # A cut is one per start (in its group): its end comes along.
-    merged = covered.group_by([*KEYS, covered._cs]).aggregate(_ce=covered._ce.max(), **aggregate)
+    # A cut is one per start (the start holds the pair): its end comes along.
+    merged = covered.group_by(covered._cs).aggregate(_ce=covered._ce.max(), **aggregate)
     merged = merged.select(
-        *KEYS, s=merged._cs & mask, e=merged._ce & mask, **{v: merged[v] for v in values}
+        pair=merged._cs >> DAY_BITS,
+        s=merged._cs & DAY_MASK,
+        e=merged._ce & DAY_MASK,
+        **{v: merged[v] for v in values},
     )
     return single.union(merged)
 
 
-def _absence_sums(absences: ir.Table, line: ir.Table, days: Days, buckets: int) -> ir.Table:
+def _absence_sums(spells: ir.Table, line: ir.Table, days: Days, buckets: int) -> ir.Table:
     """Lost-workday sums per municipality and pair of years, and outside workdays per employee.
 
-    ``line`` is the time line of the employments (``_k1``, ``_k2``, ``_s``, ``_e``, ``_f``).
-    One row per municipality, first and last year of the pieces (``y1``, ``y2``) and ``oid``
-    (null, or the employee for the pieces outside every employment).
+    ``spells`` has ``pair``, ``s``, ``e``, ``g`` and ``doctor``; ``line`` is the time line of
+    the employments (``_p``, ``_s``, ``_e``, ``_f``). One row per municipality (``mun``), first
+    and last year of the pieces (``y1``, ``y2``) and ``oid`` (null, or the employee number for
+    the pieces outside every employment).
     """
     # Absences: elementary segments with the highest grade, overall and per certifier.
-    spells = absences.select(
-        *KEYS,
-        s=days.number(absences.start_date),
-        e=days.number(absences.end_date),
-        g=absences.grade_pct,
-        doctor=absences.certified_by == "doctor",
-    )
     grades: Values = {
         "g": lambda t: t.g,
         "gs": lambda t: ibis.ifelse(t.doctor, ZERO, t.g),
@@ -256,46 +324,39 @@ def _absence_sums(absences: ir.Table, line: ir.Table, days: Days, buckets: int) 
     # workdays) or in a gap, or no employment there at all (workdays outside employment).
     met = abs_segments.left_join(
         line,
-        [
-            abs_segments.employee_id == line._k1,
-            abs_segments.municipality == line._k2,
-            line._s <= abs_segments.e,
-            line._e >= abs_segments.s,
-        ],
+        [abs_segments.pair == line._p, line._s <= abs_segments.e, line._e >= abs_segments.s],
     )
     inside = met._f.notnull()
-    first = ibis.greatest(met.s, met._s.fill_null(met.s))
-    last = ibis.least(met.e, met._e.fill_null(met.e))
-    pieces = met.select(
-        "municipality",
+    met = met.select(
         "g",
         "gs",
         "gd",
         inside=inside,
-        c1=days.workdays_before(first),
-        c2=days.workdays_before(last + 1),
+        mun=pair_municipality(met.pair),
+        first=ibis.greatest(met.s, met._s.fill_null(met.s)),
+        last=ibis.least(met.e, met._e.fill_null(met.e)),
         w=ibis.ifelse(inside, met._f / 10000, ZERO),
-        y1=ibis.ifelse(inside, days.year_of(first), ibis.null("int64")),
-        y2=ibis.ifelse(inside, days.year_of(last), ibis.null("int64")),
-        oid=ibis.ifelse(inside, ibis.null("string"), met.employee_id),
+        oid=ibis.ifelse(inside, ibis.null("int64"), pair_employee(met.pair)),
     )
-    # A piece's workdays in year y are before[min(last + 1, jan1[y + 1])] - before[max(first,
-    # jan1[y])]: so per municipality and pair of years (first, last) the sums of w, w × c1 and
-    # w × c2 are enough, and only that small table is split by year.
-    sums: dict[str, ir.Value] = {}
-    for v in ("g", "gs", "gd"):
-        weight = pieces.w * pieces[v]
-        sums[f"w_{v}"] = weight.sum()
-        sums[f"a_{v}"] = (weight * pieces.c1).sum()
-        sums[f"b_{v}"] = (weight * pieces.c2).sum()
+    pieces = days.span(met, met.first, met.last)
+    pieces = pieces.mutate(
+        y1=ibis.ifelse(pieces.inside, pieces.y1, ibis.null("int64")),
+        y2=ibis.ifelse(pieces.inside, pieces.y2, ibis.null("int64")),
+    )
+    weights = {
+        "lost": pieces.w * pieces.g,
+        "lost_self": pieces.w * pieces.gs,
+        "lost_doctor": pieces.w * pieces.gd,
+    }
+    sums = days.year_sums(pieces, weights)
     sums["out"] = ibis.ifelse(pieces.inside, 0, pieces.c2 - pieces.c1).sum()
-    return pieces.group_by("municipality", "y1", "y2", "oid").aggregate(**sums)
+    return pieces.group_by("mun", "y1", "y2", "oid").aggregate(**sums)
 
 
 def _attach(base: ir.Table, other: ir.Table, columns: Sequence[str]) -> ir.Table:
     """Left-join ``other`` (keyed by municipality and year) and keep ``columns`` of it."""
-    right = other.select(_m=other.municipality, _y=other.year, **{c: other[c] for c in columns})
-    joined = base.left_join(right, [base.municipality == right._m, base.year == right._y])
+    right = other.select(_m=other.mun, _y=other.year, **{c: other[c] for c in columns})
+    joined = base.left_join(right, [base.mun == right._m, base.year == right._y])
     return joined.select(*base.columns, *columns)
 
 
@@ -306,52 +367,61 @@ def build(
     first_year: int,
     last_year: int,
     keep: Keep,
+    small: Small,
     buckets: int = BUCKETS,
     chunks: int = 1,
 ) -> Expressions:
     """Build the indicator expressions on validated, typed input tables.
 
     ``keep`` stores an intermediate result that is read more than once (the engine decides
-    how); ``buckets`` is how many partitions the windows use (1: none), ``chunks`` in how many
-    parts the absences are processed one after the other (each part's intermediate results
-    are smaller).
+    how), ``small`` makes a small table from Arrow data (the calendar); ``buckets`` is how
+    many partitions the windows use (1: none), ``chunks`` in how many parts the absences are
+    processed one after the other (each part's intermediate results are smaller).
     """
-    days = Days.of(first_year, last_year)
+    # The calendar is kept: an engine plans its joins better knowing the table's size.
+    days = Days.of(first_year, last_year, lambda data: keep(small(data)))
     last_day = ibis.literal(date(last_year, 12, 31))
 
-    emp = employments.select(
-        *KEYS,
+    # Every employee of either table gets a number (from 0); from here on an employee in a
+    # municipality is one integer, the pair.
+    people = ibis.union(
+        employments.select("employee_id"), absences.select("employee_id"), distinct=True
+    )
+    people = keep(people.select("employee_id", _n=ibis.row_number().cast("int64")))
+
+    def paired(table: ir.Table, who: ir.Table) -> ir.Table:
+        joined = table.join(who, "employee_id")
+        return joined.mutate(pair=(joined._n << MUN_BITS) + joined.municipality.cast("int64"))
+
+    emp = paired(employments, people)
+    emp = emp.select(
+        "pair",
         "birth_date",
         "end_date",
         "end_reason",
-        start=employments.start_date,
-        end=employments.end_date.fill_null(last_day),
-        f=employments.fte_pct,
+        start=emp.start_date,
+        end=emp.end_date.fill_null(last_day),
+        f=emp.fte_pct,
     )
 
     # Employments: elementary segments with the summed fte, split by year, with workdays.
-    spans = emp.select(*KEYS, s=days.number(emp.start), e=days.number(emp.end), f=emp.f)
+    spans = emp.select("pair", s=days.number(emp.start), e=days.number(emp.end), f=emp.f)
     emp_segments = keep(_segments(spans, ["f"], {"f": lambda t: t.f}, "sum", buckets))
-    split = emp_segments.mutate(
-        year=ibis.range(days.year_of(emp_segments.s), days.year_of(emp_segments.e) + 1)
-    ).unnest("year")
-    split = split.mutate(year=split.year.cast("int64"))
-    split = split.mutate(
-        s=ibis.greatest(split.s, days.jan1_of(split.year)),
-        e=ibis.least(split.e, days.jan1_of(split.year + 1) - 1),
-        dec1=days.dec1_of(split.year),
-    )
-    emp_years = keep(
-        split.select(*KEYS, "year", "s", "e", "f", "dec1", wd=days.workdays(split.s, split.e))
-    )
-    contracted = emp_years.group_by("municipality", "year").aggregate(
-        contracted_workdays=(emp_years.wd * emp_years.f / 100).sum()
+    spanned = days.span(emp_segments, emp_segments.s, emp_segments.e)
+    spanned = spanned.mutate(mun=pair_municipality(spanned.pair))
+    weights = {"contracted_workdays": spanned.f / 100}
+    contracted = days.by_year(
+        spanned.group_by("mun", "y1", "y2").aggregate(**days.year_sums(spanned, weights)),
+        "mun",
+        list(weights),
     )
 
     # On 1 December each employee is in at most one (disjoint) segment per municipality, whose
     # summed fte is the employee's fte there.
-    on_dec1 = emp_years.filter((emp_years.s <= emp_years.dec1) & (emp_years.e >= emp_years.dec1))
-    staff = on_dec1.group_by("municipality", "year").aggregate(
+    on_dec1 = spanned.filter(spanned.n1 <= spanned.n2)
+    on_dec1 = on_dec1.select("pair", "mun", "f", year=ibis.range(on_dec1.n1, on_dec1.n2 + 1))
+    on_dec1 = on_dec1.unnest("year").mutate(year=lambda t: t.year.cast("int64"))
+    staff = on_dec1.group_by("mun", "year").aggregate(
         headcount=on_dec1.count(),
         fte_years=(on_dec1.f / 100).sum(),
         avg_fte_pct=on_dec1.f.mean(),
@@ -359,81 +429,66 @@ def build(
         fulltime_share=ibis.ifelse(on_dec1.f >= 100, 1, 0).cast("float64").mean(),
     )
     # KS's turnover: counted on 1 December, employed nowhere in the data the next 1 December.
-    still_there = on_dec1.select("employee_id", year=on_dec1.year - 1).distinct()
-    gone = on_dec1.anti_join(still_there, ["employee_id", "year"])
-    leavers = gone.group_by("municipality", "year").aggregate(leavers=gone.count())
+    counted = on_dec1.select("mun", "year", person=pair_employee(on_dec1.pair))
+    still_there = counted.select("person", year=counted.year - 1)
+    gone = counted.anti_join(still_there, ["person", "year"])
+    leavers = gone.group_by("mun", "year").aggregate(leavers=gone.count())
 
-    # The time line of each employee and municipality with an employment, cut into the
-    # employment segments (with their fte) and the gaps around them (fte null).
-    seg = emp_segments
+    # The time line of each pair with an employment, cut into the employment segments (with
+    # their fte) and the gaps around them (fte null).
+    seg = emp_segments.mutate(_k=(emp_segments.pair << DAY_BITS) + emp_segments.s)
     in_order = ibis.window(
-        group_by=[_bucket(seg, buckets)] if buckets > 1 else [],
-        order_by=[seg.employee_id, seg.municipality, seg.s],
+        group_by=[_bucket(seg.pair, buckets)] if buckets > 1 else [], order_by=[seg._k]
     )
     seg = seg.mutate(
-        _ne=seg.employee_id.lead().over(in_order),
-        _nm=seg.municipality.lead().over(in_order),
+        _np=seg.pair.lead().over(in_order),
         _ns=seg.s.lead().over(in_order),
-        _pe=seg.employee_id.lag().over(in_order),
-        _pm=seg.municipality.lag().over(in_order),
+        _pp=seg.pair.lag().over(in_order),
     )
-    same_next = ((seg._ne == seg.employee_id) & (seg._nm == seg.municipality)).fill_null(False)
-    same_prev = ((seg._pe == seg.employee_id) & (seg._pm == seg.municipality)).fill_null(False)
+    same_next = (seg._np == seg.pair).fill_null(False)
+    same_prev = (seg._pp == seg.pair).fill_null(False)
     no_fte = ibis.null("float64")
     gap_after = seg.select(
-        *KEYS,
+        "pair",
         s=seg.e + 1,
         e=ibis.ifelse(same_next, seg._ns - 1, ibis.literal(days.last, type="int64")),
         f=no_fte,
     )
     gap_before = seg.filter(~same_prev & (seg.s > 0)).select(
-        *KEYS, s=ibis.literal(0, type="int64"), e=seg.s - 1, f=no_fte
+        "pair", s=ibis.literal(0, type="int64"), e=seg.s - 1, f=no_fte
     )
     timeline = ibis.union(
-        emp_segments.select(*KEYS, "s", "e", "f"),
+        emp_segments.select("pair", "s", "e", "f"),
         gap_after.filter(gap_after.s <= gap_after.e),
         gap_before,
     )
+    line = timeline.select(_p=timeline.pair, _s=timeline.s, _e=timeline.e, _f=timeline.f)
 
-    # Absences, in `chunks` parts (by a hash of the employee) so that each part's sort fits in
-    # memory: per municipality and pair of years the sums of the lost-workday terms, and per
-    # employee outside any employment the workdays there.
-    line = timeline.select(
-        _k1=timeline.employee_id, _k2=timeline.municipality, _s=timeline.s, _e=timeline.e,
-        _f=timeline.f,
-    )  # fmt: skip
+    # Absences, in `chunks` parts (by employee number) so that each part's sort fits in memory:
+    # per municipality and pair of years the sums of the lost-workday terms, and per employee
+    # outside any employment the workdays there.
+    spells = paired(absences, people)
+    spells = spells.select(
+        "pair",
+        s=days.number(spells.start_date),
+        e=days.number(spells.end_date),
+        g=spells.grade_pct,
+        doctor=spells.certified_by == "doctor",
+    )
     if chunks > 1:
+        spells = keep(spells)
         line = keep(line)
     parts = []
     for chunk in range(chunks):
-        spells, part_line = absences, line
+        part_spells, part_line = spells, line
         if chunks > 1:
-            spells = absences.filter(_hashed(absences.employee_id, chunks) == chunk)
-            part_line = line.filter(_hashed(line._k1, chunks) == chunk)
-        parts.append(keep(_absence_sums(spells, part_line, days, buckets)))
+            part_spells = spells.filter(pair_employee(spells.pair) % chunks == chunk)
+            part_line = line.filter(pair_employee(line._p) % chunks == chunk)
+        parts.append(keep(_absence_sums(part_spells, part_line, days, buckets)))
     met_sums = parts[0] if len(parts) == 1 else ibis.union(*parts)
 
-    lost_sums = met_sums.filter(met_sums.y1.notnull())
-    lost_years = lost_sums.mutate(year=ibis.range(lost_sums.y1, lost_sums.y2 + 1)).unnest("year")
-    lost_years = lost_years.mutate(year=lost_years.year.cast("int64"))
-    y = lost_years.year
-    start_of_year = days.workdays_before_jan1(y).cast("float64")
-    start_of_next = days.workdays_before_jan1(y + 1).cast("float64")
-
-    def in_year(v: str) -> ir.FloatingValue:
-        weight = lost_years[f"w_{v}"]
-        upper = ibis.ifelse(y == lost_years.y2, lost_years[f"b_{v}"], weight * start_of_next)
-        lower = ibis.ifelse(y == lost_years.y1, lost_years[f"a_{v}"], weight * start_of_year)
-        return upper - lower
-
-    lost_parts = lost_years.select(
-        "municipality", "year", lost=in_year("g"), lost_self=in_year("gs"),
-        lost_doctor=in_year("gd"),
-    )  # fmt: skip
-    lost = lost_parts.group_by("municipality", "year").aggregate(
-        lost=lost_parts.lost.sum(),
-        lost_self=lost_parts.lost_self.sum(),
-        lost_doctor=lost_parts.lost_doctor.sum(),
+    lost = days.by_year(
+        met_sums.filter(met_sums.y1.notnull()), "mun", ["lost", "lost_self", "lost_doctor"]
     )
 
     # Absence workdays outside every employment of the employee in that municipality (each
@@ -448,12 +503,15 @@ def build(
     active_from = emp.start.year() + ibis.ifelse(emp.start.day_of_year() == 1, 0, 1)
     low = ibis.greatest(born + 62 + late, active_from)
     high = ibis.least(born + 66 + late, emp.end.year())
-    eligible = emp.filter(low <= high).select(*KEYS, year=ibis.range(low, high + 1)).unnest("year")
-    eligible = eligible.select(*KEYS, year=eligible.year.cast("int64")).distinct()
-    afp_base = eligible.group_by("municipality", "year").aggregate(afp_base=eligible.count())
+    eligible = emp.filter(low <= high).select("pair", year=ibis.range(low, high + 1))
+    eligible = eligible.unnest("year")
+    eligible = eligible.select("pair", year=eligible.year.cast("int64")).distinct()
+    afp_base = eligible.group_by(mun=pair_municipality(eligible.pair), year=eligible.year)
+    afp_base = afp_base.aggregate(afp_base=eligible.count())
     retired = emp.filter((emp.end_reason == "afp") & emp.end_date.notnull())
-    retired = retired.select(*KEYS, year=retired.end_date.year().cast("int64")).distinct()
-    afp_count = retired.group_by("municipality", "year").aggregate(afp_count=retired.count())
+    retired = retired.select("pair", year=retired.end_date.year().cast("int64")).distinct()
+    afp_count = retired.group_by(mun=pair_municipality(retired.pair), year=retired.year)
+    afp_count = afp_count.aggregate(afp_count=retired.count())
 
     table = contracted
     table = _attach(table, lost, ["lost", "lost_self", "lost_doctor"])
@@ -469,7 +527,8 @@ def build(
     headcount = table.headcount.fill_null(0)
     afp_base_count = table.afp_base.fill_null(0)
     result = table.select(
-        municipality=table.municipality,
+        # The four-digit code again (a code's leading zeros were lost as an integer).
+        municipality=table.mun.cast("string").lpad(4, "0"),
         year=table.year,
         contracted_workdays=contracted_days,
         lost_workdays=table.lost.fill_null(ZERO),

@@ -148,11 +148,18 @@ def check(table: str, raw: ir.Table, codes: ir.Table) -> Checked:
 
 
 def count_broken(checked: Checked) -> ir.Table:
-    """One row: ``rows`` read, and for each check ``c<i>`` the number of rows breaking it."""
+    """One row: ``rows`` read, for each check ``c<i>`` the number of rows breaking it, and the
+    earliest and latest ``start_date`` and ``end_date`` of the rows that break none
+    (``first_start``, ``last_start``, ``first_end``, ``last_end``; null without such rows)."""
     raw = checked.raw
     metrics: dict[str, Any] = {"rows": raw[ROW].count()}
     for index, each in enumerate(checked.checks):
         metrics[f"c{index}"] = each.broken.fill_null(False).cast("int64").sum().fill_null(0)
+    valid = ibis.literal(True) if checked.invalid is None else ~checked.invalid
+    for name, column in (("start", "start_date"), ("end", "end_date")):
+        value = checked.values[column]
+        metrics[f"first_{name}"] = value.min(where=valid)
+        metrics[f"last_{name}"] = value.max(where=valid)
     return raw.aggregate(**metrics)
 
 
