@@ -144,6 +144,13 @@ def test_a_study_runs_and_its_page_shows_the_estimate_beside_the_truth(
     cohorts = {row[0]: row[1] for row in read_table(html, "cohort-caption")[1:]}
     assert set(cohorts) == {"never (comparison group)", "2007", "2008", "2009", "2010"}
     assert read_table(html, "excluded-caption")
+    # In Norwegian, why a municipality was left out is said in Norwegian too.
+    norwegian = Client()
+    norwegian.cookies["trepart_language"] = "nb"
+    page_nb = norwegian.get(study.get_absolute_url(), secure=True).content.decode()
+    reasons = [" ".join(row[1:]) for row in read_table(page_nb, "excluded-caption")[1:]]
+    assert reasons and not any("treated" in r or "mixes" in r for r in reasons)
+    assert all("behandl" in r or "pulje" in r for r in reasons)
     assert read_table(html, "cells-caption")[1][0] == "2007"
     assert f"Trepart {study.software_version}" in html
     # Anonymous visitors neither see the job nor may rerun.

@@ -60,7 +60,15 @@ def panel_summary(built: selectors.BuiltPanel) -> dict[str, Any]:
         ],
         # each treated unit's first treated year (for savings against the study's effect)
         "treated": {unit: cohort for unit, cohort in sorted(panel.cohorts.items()) if cohort},
-        "excluded": [{"unit": e.unit, "name": e.name, "reason": e.reason} for e in panel.excluded],
+        "excluded": [
+            {
+                "unit": e.unit,
+                "name": e.name,
+                "reason": e.reason,
+                "parts": [list(p) for p in e.parts],
+            }
+            for e in panel.excluded
+        ],
         "harmonise_problems": len(built.problems),
         "harmonise_examples": [
             {"code": p.code, "year": p.year, "indicator": p.indicator_id, "reason": p.reason}

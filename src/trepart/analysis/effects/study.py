@@ -66,6 +66,9 @@ class Exclusion:
     unit: str
     name: str
     reason: str
+    # For a unit merged from parts treated differently: each part's code and its first treated
+    # year (None: never treated), so that a page can say it in its own language.
+    parts: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,10 @@ def build_panel(
                 else f"{atom} never treated"
                 for atom in sorted(atoms)
             )
-            excluded.append(Exclusion(unit, name, f"mixes parts with different treatment: {parts}"))
+            treatment = tuple((atom, treated_from.get(atom)) for atom in sorted(atoms))
+            excluded.append(
+                Exclusion(unit, name, f"mixes parts with different treatment: {parts}", treatment)
+            )
             continue
         cohorts[unit] = onsets.pop()
 
