@@ -467,23 +467,23 @@ def build(
     # Absences, in `chunks` parts (by employee number) so that each part's sort fits in memory:
     # per municipality and pair of years the sums of the lost-workday terms, and per employee
     # outside any employment the workdays there.
-    spells = paired(absences, people)
-    spells = spells.select(
-        "pair",
-        s=days.number(spells.start_date),
-        e=days.number(spells.end_date),
-        g=spells.grade_pct,
-        doctor=spells.certified_by == "doctor",
-    )
     if chunks > 1:
-        spells = keep(spells)
         line = keep(line)
     parts = []
     for chunk in range(chunks):
-        part_spells, part_line = spells, line
+        who, part_line = people, line
         if chunks > 1:
-            part_spells = spells.filter(pair_employee(spells.pair) % chunks == chunk)
+            # A part's absences are those its employees' numbers pick out in the join.
+            who = people.filter(people._n % chunks == chunk)
             part_line = line.filter(pair_employee(line._p) % chunks == chunk)
+        part_spells = paired(absences, who)
+        part_spells = part_spells.select(
+            "pair",
+            s=days.number(part_spells.start_date),
+            e=days.number(part_spells.end_date),
+            g=part_spells.grade_pct,
+            doctor=part_spells.certified_by == "doctor",
+        )
         parts.append(keep(_absence_sums(part_spells, part_line, days, buckets)))
     met_sums = parts[0] if len(parts) == 1 else ibis.union(*parts)
 
