@@ -418,8 +418,8 @@ def build(
 
     # On 1 December each employee is in at most one (disjoint) segment per municipality, whose
     # summed fte is the employee's fte there.
-    on_dec1 = spanned.filter(spanned.n1 <= spanned.n2)
-    on_dec1 = on_dec1.select("pair", "mun", "f", year=ibis.range(on_dec1.n1, on_dec1.n2 + 1))
+    counted = spanned.filter(spanned.n1 <= spanned.n2)
+    on_dec1 = counted.select("pair", "mun", "f", year=ibis.range(counted.n1, counted.n2 + 1))
     on_dec1 = on_dec1.unnest("year").mutate(year=lambda t: t.year.cast("int64"))
     staff = on_dec1.group_by("mun", "year").aggregate(
         headcount=on_dec1.count(),
@@ -429,9 +429,15 @@ def build(
         fulltime_share=ibis.ifelse(on_dec1.f >= 100, 1, 0).cast("float64").mean(),
     )
     # KS's turnover: counted on 1 December, employed nowhere in the data the next 1 December.
-    counted = on_dec1.select("mun", "year", person=pair_employee(on_dec1.pair))
-    still_there = counted.select("person", year=counted.year - 1)
-    gone = counted.anti_join(still_there, ["person", "year"])
+    # A segment's employee is there again on every 1 December it covers but its last (n2); so
+    # only that one needs looking for a segment of the same employee (in any municipality)
+    # covering the next 1 December.
+    last = counted.select("mun", person=pair_employee(counted.pair), year=counted.n2)
+    cover = counted.select(_person=pair_employee(counted.pair), _n1=counted.n1, _n2=counted.n2)
+    gone = last.anti_join(
+        cover,
+        [last.person == cover._person, cover._n1 <= last.year + 1, cover._n2 >= last.year + 1],
+    )
     leavers = gone.group_by("mun", "year").aggregate(leavers=gone.count())
 
     # The time line of each pair with an employment, cut into the employment segments (with
