@@ -224,6 +224,17 @@ def test_years_run_from_the_first_to_the_last_date(tmp_path: Path) -> None:
     assert (result.quality.first_year, result.quality.last_year) == (2024, 2025)
 
 
+def test_a_mistyped_year_too_far_back_is_an_input_error(tmp_path: Path) -> None:
+    # 1024 for 2024: day numbers over 1,000 years do not fit; the error says where to look.
+    employments: list[Row] = [("Z", "0301", "1970-01-01", "1024-11-01", None, 100, None)]
+    absences: list[Row] = [("Z", "0301", "2025-03-03", "2025-03-03", 100, "self")]
+    with pytest.raises(RegisterInputError) as caught:
+        compute_indicators(write_csv(tmp_path, employments, absences))
+    (problem,) = caught.value.problems
+    assert (problem.table, problem.column) == ("employments", "start_date")
+    assert "1024–2025" in problem.reason and "mistyped" in problem.reason
+
+
 # -- invalid input -----------------------------------------------------------------------
 
 

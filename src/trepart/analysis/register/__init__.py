@@ -280,6 +280,7 @@ def compute_indicators(
         total_problems = 0
         valid: dict[str, Any] = {}
         dates: list[Any] = []
+        earliest: dict[str, Any] = {}
         for step, table in enumerate(TABLES):
             progress(f"Checking {names[table]}", 0.05 + 0.15 * step)
             result = checked[table]
@@ -289,6 +290,7 @@ def compute_indicators(
             dates.extend(
                 row[f"{end}_{name}"] for end in ("first", "last") for name in ("start", "end")
             )
+            earliest[table] = row["first_start"]
             broken = [i for i in range(len(result.checks)) if int(row[f"c{i}"]) > 0]
             by_reason[table] = {
                 f"{result.checks[i].column}: {result.checks[i].reason}": int(row[f"c{i}"])
@@ -314,6 +316,19 @@ def compute_indicators(
             first_year = last_year = None
         else:
             first_year, last_year = span
+            if not _pipeline.Days.fits(first_year, last_year):
+                # Most likely a mistyped year: name the table with the earliest start.
+                table = min(
+                    (t for t in TABLES if _is_date(earliest.get(t))),
+                    key=lambda t: earliest[t],
+                )
+                reason = (
+                    f"the dates span {first_year}–{last_year}, more than Trepart can count "
+                    f"in days ({_pipeline.Days.MAX_YEARS} years): check for mistyped years"
+                )
+                raise RegisterInputError(
+                    [InputProblem(table, None, "start_date", reason)], files=names
+                )
             progress("Computing the indicators", 0.4)
             expressions = _pipeline.build(
                 valid["employments"],

@@ -75,8 +75,8 @@ class Days:
     @classmethod
     def of(cls, first_year: int, last_year: int, small: Small) -> Days:
         """The days from ``first_year`` to ``last_year``; ``small`` makes the calendar table."""
-        if (date(last_year, 12, 31) - date(first_year, 1, 1)).days >= 1 << DAY_BITS:
-            raise ValueError(f"the dates span {first_year}–{last_year}: more than 358 years")
+        if not cls.fits(first_year, last_year):
+            raise ValueError(f"the dates span {first_year}–{last_year}: too many days")
         table = date_table(date(first_year, 1, 1), date(last_year, 12, 31))
         origin = table.first
         before = [*table.before, table.through[-1]]
@@ -109,6 +109,15 @@ class Days:
             calendar,
             ibis.literal([before[d] for d in jan1], type="array<int64>"),
         )
+
+    # The most years whose day numbers fit in DAY_BITS (with the day after the last).
+    MAX_YEARS = 358
+
+    @staticmethod
+    def fits(first_year: int, last_year: int) -> bool:
+        """Whether the day numbers of these years, and of the day after the last, fit in
+        DAY_BITS (a spell's end + 1 is a cut boundary)."""
+        return (date(last_year, 12, 31) - date(first_year, 1, 1)).days + 1 < 1 << DAY_BITS
 
     @property
     def last(self) -> int:
