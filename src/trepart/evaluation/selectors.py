@@ -153,17 +153,7 @@ def did_panel(programme: Programme, outcome: str, chosen: DidSettings) -> BuiltP
     if chosen.exclude_other_programmes:
         exclude += _other_programme_members(programme)
     covariates = [c for c in chosen.covariates if c != outcome]
-    rows, problems = _harmonised([outcome, *covariates], chosen.structure_date, chosen.years)
-    panel = build_panel(
-        rows,
-        outcome=outcome,
-        participants=treated,
-        to_date=chosen.structure_date,
-        covariates=covariates,
-        exclude=exclude,
-        years=chosen.years,
-    )
-    return BuiltPanel(panel, problems)
+    return _built_panel(outcome, covariates, treated, exclude, chosen)
 
 
 def synth_panel(programme: Programme, outcome: str, chosen: SynthSettings) -> BuiltPanel:
@@ -172,13 +162,24 @@ def synth_panel(programme: Programme, outcome: str, chosen: SynthSettings) -> Bu
     treated = [_as_participant(row) for row in _first_participations(programme).values()]
     exclude = _other_programme_members(programme) if chosen.exclude_other_programmes else []
     predictors = [p for p in chosen.predictors if p != outcome]
-    rows, problems = _harmonised([outcome, *predictors], chosen.structure_date, chosen.years)
+    return _built_panel(outcome, predictors, treated, exclude, chosen)
+
+
+def _built_panel(
+    outcome: str,
+    covariates: list[str],
+    treated: list[Participant],
+    exclude: list[Participant],
+    chosen: DidSettings | SynthSettings,
+) -> BuiltPanel:
+    """Harmonise the outcome and covariates to the study's structure and build its panel."""
+    rows, problems = _harmonised([outcome, *covariates], chosen.structure_date, chosen.years)
     panel = build_panel(
         rows,
         outcome=outcome,
         participants=treated,
         to_date=chosen.structure_date,
-        covariates=predictors,
+        covariates=covariates,
         exclude=exclude,
         years=chosen.years,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -66,22 +66,34 @@ def new_did(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     if programme is None:
         return _choose_programme(request, StudyKind.DID)
-    if request.method == "POST":
-        form = forms.DidForm(request.POST, programme=programme)
-        if form.is_valid():
-            study = actions.do_start_study(
-                request.user,
-                programme=programme,
-                outcome=form.cleaned_data["outcome"],
-                title=form.title_or_default(),
-                settings=form.settings(),
-            )
-            return redirect(study)
-    else:
-        form = forms.DidForm(programme=programme)
+    form = forms.DidForm(_posted(request), programme=programme)
+    return _start_or_show(request, programme, form, "evaluation/new_did.html")
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST (a bound form), or None (an empty form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _start_or_show(
+    request: HttpRequest,
+    programme: Programme,
+    form: forms.DidForm | forms.SynthForm,
+    template: str,
+) -> HttpResponse:
+    """Start the study of a valid posted form and go to its page; else show the form."""
+    if form.is_bound and form.is_valid():
+        study = actions.do_start_study(
+            request.user,
+            programme=programme,
+            outcome=form.cleaned_data["outcome"],
+            title=form.title_or_default(),
+            settings=form.settings(),
+        )
+        return redirect(study)
     return render(
         request,
-        "evaluation/new_did.html",
+        template,
         {"form": form, "programme": programme},
         status=400 if form.is_bound else 200,
     )
@@ -102,26 +114,10 @@ def new_synth(request: HttpRequest) -> HttpResponse:
     programme = _programme(request)
     if programme is None:
         return _choose_programme(request, StudyKind.SYNTH)
-    structure_date = _structure_date(request)
-    if request.method == "POST":
-        form = forms.SynthForm(request.POST, programme=programme, structure_date=structure_date)
-        if form.is_valid():
-            study = actions.do_start_study(
-                request.user,
-                programme=programme,
-                outcome=form.cleaned_data["outcome"],
-                title=form.title_or_default(),
-                settings=form.settings(),
-            )
-            return redirect(study)
-    else:
-        form = forms.SynthForm(programme=programme, structure_date=structure_date)
-    return render(
-        request,
-        "evaluation/new_synth.html",
-        {"form": form, "programme": programme},
-        status=400 if form.is_bound else 200,
+    form = forms.SynthForm(
+        _posted(request), programme=programme, structure_date=_structure_date(request)
     )
+    return _start_or_show(request, programme, form, "evaluation/new_synth.html")
 
 
 def _study_context(request: HttpRequest, pk: int) -> dict[str, Any]:
