@@ -271,7 +271,7 @@ def compute_indicators(
         ]  # fmt: skip
         if missing:
             raise RegisterInputError(missing, files=names)
-        known = backend.small(pa.table({"_code": pa.array(codes, type=pa.string())}))
+        known = backend.small({"_code": ("string", codes)})
         checked = {table: _validate.check(table, raw[table], known) for table in TABLES}
         rows_read: dict[str, int] = {}
         invalid_rows: dict[str, int] = {}
@@ -284,8 +284,7 @@ def compute_indicators(
         for step, table in enumerate(TABLES):
             progress(f"Checking {names[table]}", 0.05 + 0.15 * step)
             result = checked[table]
-            counts = backend.con.execute(_validate.count_broken(result))
-            row = counts.iloc[0]
+            row = backend.rows(_validate.count_broken(result))[0]
             rows_read[table] = int(row["rows"])
             dates.extend(
                 row[f"{end}_{name}"] for end in ("first", "last") for name in ("start", "end")
@@ -302,7 +301,7 @@ def compute_indicators(
                 problems.extend(_name_problems(backend, result, broken))
             elif broken:
                 kept = result.valid_rows()
-                invalid_rows[table] = rows_read[table] - int(backend.con.execute(kept.count()))
+                invalid_rows[table] = rows_read[table] - int(backend.scalar(kept.count()))
                 typed = kept
             invalid_rows.setdefault(table, 0)
             valid[table] = typed
@@ -340,10 +339,10 @@ def compute_indicators(
                 buckets=backend.buckets,
                 chunks=backend.chunks(rows_read["absences"]),
             )
-            computed = backend.con.to_pyarrow(expressions.indicators)
+            computed = backend.arrow(expressions.indicators)
             table = computed.select(list(OUTPUT_COLUMNS)).cast(OUTPUT_SCHEMA)
             progress("Counting absence days outside employments", 0.9)
-            outside = backend.con.execute(expressions.outside).iloc[0]
+            outside = backend.rows(expressions.outside)[0]
             outside_days = _int(outside["workdays"])
             outside_people = _int(outside["employees"])
     finally:
@@ -374,9 +373,8 @@ def _int(value: Any) -> int:
 def _name_problems(
     backend: _engine.Backend, result: _validate.Checked, broken: list[int]
 ) -> list[InputProblem]:
-    rows = backend.con.execute(_validate.offending_rows(result, broken))
     problems = []
-    for record in rows.to_dict("records"):
+    for record in backend.rows(_validate.offending_rows(result, broken)):
         for index in broken:
             if not bool(record[f"b{index}"]):
                 continue

@@ -22,9 +22,9 @@ from typing import Literal
 
 import ibis  # type: ignore[import-untyped]
 import ibis.expr.types as ir  # type: ignore[import-untyped]
-import pyarrow as pa
 
 from trepart.analysis.calendar import date_table
+from trepart.analysis.register._schema import SmallColumns
 
 ZERO = ibis.literal(0.0, type="float64")
 # A pair is ``employee number << MUN_BITS | municipality``: codes are four digits (< 2^14).
@@ -41,7 +41,7 @@ DAY_MASK = (1 << DAY_BITS) - 1
 BUCKETS = 64
 
 Keep = Callable[[ir.Table], ir.Table]
-Small = Callable[[pa.Table], ir.Table]
+Small = Callable[[SmallColumns], ir.Table]
 
 
 @dataclass(frozen=True)
@@ -91,16 +91,14 @@ class Days:
         dec1_on_or_after = [y if d <= dec1[y - first_year] else y + 1 for d, y in enumerate(year)]
         dec1_before = [y if d > dec1[y - first_year] else y - 1 for d, y in enumerate(year)]
         calendar = small(
-            pa.table(
-                {
-                    "d": pa.array(range(len(before)), type=pa.int64()),
-                    "wb": pa.array(before, type=pa.int64()),
-                    "yr": pa.array(year, type=pa.int64()),
-                    "yp": pa.array([first_year - 1, *year[:-1]], type=pa.int64()),
-                    "dn": pa.array(dec1_on_or_after, type=pa.int64()),
-                    "dp": pa.array(dec1_before, type=pa.int64()),
-                }
-            )
+            {
+                "d": ("int64", range(len(before))),
+                "wb": ("int64", before),
+                "yr": ("int64", year),
+                "yp": ("int64", [first_year - 1, *year[:-1]]),
+                "dn": ("int64", dec1_on_or_after),
+                "dp": ("int64", dec1_before),
+            }
         )
         return cls(
             first_year,
@@ -383,7 +381,7 @@ def build(
     """Build the indicator expressions on validated, typed input tables.
 
     ``keep`` stores an intermediate result that is read more than once (the engine decides
-    how), ``small`` makes a small table from Arrow data (the calendar); ``buckets`` is how
+    how), ``small`` makes a small table from lists of values (the calendar); ``buckets`` is how
     many partitions the windows use (1: none), ``chunks`` in how many parts the absences are
     processed one after the other (each part's intermediate results are smaller).
     """

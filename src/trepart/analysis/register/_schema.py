@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, NamedTuple
 
 Kind = Literal["id", "code", "date", "number", "choice"]
 
@@ -40,3 +41,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("certified_by", "choice", True, CERTIFIERS),
     ),
 }
+
+
+# A small table made from Python values (the calendar, the municipality codes): each column's
+# name -> (its type, ``int64`` or ``string``, and its values).
+SmallColumns = Mapping[str, tuple[Literal["int64", "string"], Sequence[Any]]]
