@@ -284,7 +284,11 @@ def compute_indicators(
         for step, table in enumerate(TABLES):
             progress(f"Checking {names[table]}", 0.05 + 0.15 * step)
             result = checked[table]
-            row = backend.rows(_validate.count_broken(result))[0]
+            row = backend.rows(_validate.summarise(result))[0]
+            if row["broken"]:
+                row = backend.rows(_validate.count_broken(result))[0]
+            else:
+                row |= {f"c{i}": 0 for i in range(len(result.checks))}
             rows_read[table] = int(row["rows"])
             dates.extend(
                 row[f"{end}_{name}"] for end in ("first", "last") for name in ("start", "end")

@@ -1,8 +1,9 @@
 """Check an input table against its schema, as Ibis expressions (one scan when all is well).
 
 Each check is a boolean expression per row, true when the row breaks the rule. One aggregate
-counts the rows read and the rows breaking each rule; only when some rule is broken are the
-offending rows fetched (the first ones by row number) to name them.
+counts the rows read and the rows breaking any rule; only when some rule is broken are the
+rows counted per rule and the offending rows fetched (the first ones by row number) to name
+them.
 """
 
 from __future__ import annotations
@@ -145,6 +146,26 @@ def check(table: str, raw: ir.Table, codes: ir.Table) -> Checked:
         broken = each.broken.fill_null(False)
         invalid = broken if invalid is None else invalid | broken
     return Checked(table, joined, values, invalid, tuple(checks), raw.select(**plain))
+
+
+def summarise(checked: Checked) -> ir.Table:
+    """One row: ``rows`` read, ``broken`` the rows breaking some rule, and the earliest and
+    latest ``start_date`` and ``end_date`` of all rows (``first_start``, ``last_start``,
+    ``first_end``, ``last_end``): the dates of the valid rows when no rule is broken.
+
+    The quick check of well-formed input: only when some rule is broken are the rows counted
+    per rule (:func:`count_broken`).
+    """
+    raw = checked.raw
+    invalid = ibis.literal(False) if checked.invalid is None else checked.invalid
+    metrics: dict[str, Any] = {
+        "rows": raw[ROW].count(),
+        "broken": invalid.cast("int64").sum().fill_null(0),
+    }
+    for name, column in (("start", "start_date"), ("end", "end_date")):
+        metrics[f"first_{name}"] = checked.values[column].min()
+        metrics[f"last_{name}"] = checked.values[column].max()
+    return raw.aggregate(**metrics)
 
 
 def count_broken(checked: Checked) -> ir.Table:
