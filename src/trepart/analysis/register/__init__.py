@@ -24,6 +24,7 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -402,4 +403,5 @@ def _years(dates: list[Any]) -> tuple[int, int] | None:
 
 
 def _is_date(value: Any) -> bool:
-    return value is not None and hasattr(value, "year") and value == value
+    """Whether a fetched value is a date (not None: no valid row had one)."""
+    return isinstance(value, date)

@@ -179,10 +179,14 @@ class DuckDBBackend(Backend):
     # Results are fetched by DuckDB itself: Ibis's own conversion imports pandas (a fifth of a
     # second, a tenth of a small run).
     def arrow(self, expr: ir.Table) -> pa.Table:
-        return self.con.con.sql(str(self.con.compile(expr))).to_arrow_table()
+        return self._query(expr).to_arrow_table()
 
     def scalar(self, expr: ir.Scalar) -> Any:
-        return self.con.con.sql(str(self.con.compile(expr))).fetchall()[0][0]
+        return self._query(expr).fetchall()[0][0]
+
+    def _query(self, expr: ir.Expr) -> Any:
+        """``expr`` as a DuckDB relation, run when its result is fetched."""
+        return self.con.con.sql(str(self.con.compile(expr)))
 
     def chunks(self, spells: int) -> int:
         per = int(os.environ.get("TREPART_REGISTER_CHUNK", self.spells_per_chunk))

@@ -162,10 +162,7 @@ def summarise(checked: Checked) -> ir.Table:
         "rows": raw[ROW].count(),
         "broken": invalid.cast("int64").sum().fill_null(0),
     }
-    for name, column in (("start", "start_date"), ("end", "end_date")):
-        metrics[f"first_{name}"] = checked.values[column].min()
-        metrics[f"last_{name}"] = checked.values[column].max()
-    return raw.aggregate(**metrics)
+    return raw.aggregate(**metrics, **_date_bounds(checked, None))
 
 
 def count_broken(checked: Checked) -> ir.Table:
@@ -176,12 +173,18 @@ def count_broken(checked: Checked) -> ir.Table:
     metrics: dict[str, Any] = {"rows": raw[ROW].count()}
     for index, each in enumerate(checked.checks):
         metrics[f"c{index}"] = each.broken.fill_null(False).cast("int64").sum().fill_null(0)
-    valid = ibis.literal(True) if checked.invalid is None else ~checked.invalid
+    valid = None if checked.invalid is None else ~checked.invalid
+    return raw.aggregate(**metrics, **_date_bounds(checked, valid))
+
+
+def _date_bounds(checked: Checked, where: ir.BooleanValue | None) -> dict[str, ir.Scalar]:
+    """The earliest and latest ``start_date`` and ``end_date`` (of the rows ``where`` holds)."""
+    bounds = {}
     for name, column in (("start", "start_date"), ("end", "end_date")):
         value = checked.values[column]
-        metrics[f"first_{name}"] = value.min(where=valid)
-        metrics[f"last_{name}"] = value.max(where=valid)
-    return raw.aggregate(**metrics)
+        bounds[f"first_{name}"] = value.min(where=where)
+        bounds[f"last_{name}"] = value.max(where=where)
+    return bounds
 
 
 def offending_rows(checked: Checked, broken: Sequence[int]) -> ir.Table:
