@@ -131,8 +131,8 @@ class DuckDBBackend(Backend):
     # DuckDB sorts one large partition faster than many (about 3× on 21 million spells).
     buckets = 1
     # Absence spells per part (or TREPART_REGISTER_CHUNK): a part's sort and join then stay
-    # within the memory limit (a national extract's 20 million spells: two parts, 1.4 GB peak
-    # in all; three parts of 7 million take 1.1 GB and about 4 % longer).
+    # within the memory limit (a national extract's 20 million spells: two parts, 1.5 GiB peak
+    # in all; three parts of 7 million take 1.1 GiB and about 4 % longer).
     spells_per_chunk = 10_500_000
 
     def __init__(self) -> None:
