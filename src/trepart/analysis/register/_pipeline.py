@@ -427,9 +427,8 @@ def build(
     )
 
     # On 1 December each employee is in at most one (disjoint) segment per municipality, whose
-    # summed fte is the employee's fte there.
-    # Summed per municipality and span of years first, like the workdays: only that small
-    # table is split into years.
+    # summed fte is the employee's fte there. The segments are summed per municipality and span
+    # of 1 Decembers first, like the workdays: only that small table is split into years.
     counted = spanned.filter(spanned.n1 <= spanned.n2)
     spans_dec1 = counted.group_by("mun", "n1", "n2").aggregate(
         k=counted.count(),
