@@ -193,8 +193,7 @@ class Days:
         jan1[y])]``: so per first and last year the three sums are enough, and only that small
         table is split by year.
         """
-        years = sums.mutate(year=ibis.range(sums.y1, sums.y2 + 1)).unnest("year")
-        years = years.mutate(year=years.year.cast("int64"))
+        years = _each_year(sums, sums.y1, sums.y2)
         parts = years.select(
             key,
             "year",
@@ -207,6 +206,13 @@ class Days:
             },
         )  # fmt: skip
         return parts.group_by(key, "year").aggregate(**{n: parts[n].sum() for n in names})
+
+
+def _each_year(t: ir.Table, first: ir.IntegerValue, last: ir.IntegerValue) -> ir.Table:
+    """``t`` with each row repeated for every year from ``first`` to ``last`` (column
+    ``year``, int64)."""
+    years = t.mutate(year=ibis.range(first, last + 1)).unnest("year")
+    return years.mutate(year=years.year.cast("int64"))
 
 
 def _at(array: ir.ArrayValue, index: ir.IntegerValue) -> ir.IntegerValue:
@@ -435,8 +441,7 @@ def build(
         sf=counted.f.sum(),
         full=ibis.ifelse(counted.f >= 100, 1, 0).sum(),
     )
-    on_dec1 = spans_dec1.mutate(year=ibis.range(spans_dec1.n1, spans_dec1.n2 + 1))
-    on_dec1 = on_dec1.unnest("year").mutate(year=lambda t: t.year.cast("int64"))
+    on_dec1 = _each_year(spans_dec1, spans_dec1.n1, spans_dec1.n2)
     staff = on_dec1.group_by("mun", "year").aggregate(
         headcount=on_dec1.k.sum(), sf=on_dec1.sf.sum(), full=on_dec1.full.sum()
     )
@@ -531,9 +536,9 @@ def build(
     active_from = emp.start.year() + ibis.ifelse(emp.start.day_of_year() == 1, 0, 1)
     low = ibis.greatest(born + 62 + late, active_from)
     high = ibis.least(born + 66 + late, emp.end.year())
-    eligible = emp.filter(low <= high).select("pair", year=ibis.range(low, high + 1))
-    eligible = eligible.unnest("year")
-    eligible = eligible.select("pair", year=eligible.year.cast("int64")).distinct()
+    ages = emp.select("pair", _low=low, _high=high)
+    ages = ages.filter(ages._low <= ages._high)
+    eligible = _each_year(ages, ages._low, ages._high).select("pair", "year").distinct()
     afp_base = eligible.group_by(mun=pair_municipality(eligible.pair), year=eligible.year)
     afp_base = afp_base.aggregate(afp_base=eligible.count())
     retired = emp.filter((emp.end_reason == "afp") & emp.end_date.notnull())
